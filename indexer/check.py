@@ -1,0 +1,149 @@
+"""``kb check``: validate the whole corpus and bibliography, reporting ``path:line: message``.
+
+Per-file problems come from ``corpus.load_corpus`` and ``bibliography.load_bibliography``;
+this module adds the checks that look across files: duplicate ids, unknown citation
+keys (with the nearest existing keys), unknown tags and related ids, broken relative
+links, entries that cite nothing, and bibliography entries nobody cites (as notes).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .bibliography import Bibliography, load_bibliography
+from .citations import parse_citations
+from .corpus import Corpus, Entry, load_corpus
+from .problems import Problem, display_path
+
+_LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a check: problems (errors and notes), sorted by file and line."""
+
+    corpus: Corpus
+    bibliography: Bibliography
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
+
+
+def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=0.6)
+
+
+def _suggest(word: str, candidates: list[str]) -> str:
+    close = nearest(word, candidates)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def _shown(entry: Entry, display_root: Path) -> str:
+    return display_path(entry.path, display_root)
+
+
+def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list[Problem]:
+    shown = _shown(entry, display_root)
+    keys = list(bib.references)
+    problems: list[Problem] = []
+    for key in entry.sources:
+        if key not in bib:
+            problems.append(
+                Problem(shown, entry.line_of("sources"), f"unknown source key '{key}'{_suggest(key, keys)}")
+            )
+    citations = parse_citations(entry.body)
+    for citation in citations:
+        for key in citation.keys:
+            if key not in bib:
+                line = entry.body_line + citation.line - 1
+                problems.append(Problem(shown, line, f"unknown citation key '@{key}'{_suggest(key, keys)}"))
+    if entry.body.strip() and not citations:
+        problems.append(Problem(shown, entry.body_line, "entry body cites nothing: every claim needs a [@key] citation"))
+    return problems
+
+
+def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Problem]:
+    """Relative links must point at an existing corpus entry (or file) from this file."""
+    shown = _shown(entry, display_root)
+    body = _FENCE_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), entry.body)
+    problems: list[Problem] = []
+    for match in _LINK_RE.finditer(body):
+        target = match.group("target").strip("<>")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
+            continue
+        file_part = target.split("#", 1)[0].split("?", 1)[0]
+        if not file_part:
+            continue
+        resolved = (entry.path.parent / PurePosixPath(file_part)).resolve()
+        line = entry.body_line + body.count("\n", 0, match.start())
+        if not resolved.exists():
+            problems.append(Problem(shown, line, f"broken link: {target} (no such file)"))
+        elif corpus_root.resolve() not in resolved.parents:
+            problems.append(Problem(shown, line, f"link leaves the corpus: {target}"))
+        elif not file_part.endswith(".md"):
+            problems.append(Problem(shown, line, f"link to an entry must end in .md: {target}"))
+    return problems
+
+
+def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[Problem]:
+    """The checks across files."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for entry in corpus.entries:
+        by_id[entry.id].append(entry)
+    for entry_id, same in by_id.items():
+        for dup in same[1:]:
+            first = _shown(same[0], display_root)
+            problems.append(Problem(_shown(dup, display_root), 1, f"duplicate id '{entry_id}' (also {first})"))
+    ids = sorted(by_id)
+    tags = sorted(corpus.tags)
+    for entry in corpus.entries:
+        shown = _shown(entry, display_root)
+        problems.extend(check_citations(entry, bib, display_root))
+        problems.extend(check_links(entry, corpus.root, display_root))
+        for tag in entry.tags:
+            if corpus.tags and tag not in corpus.tags:
+                problems.append(
+                    Problem(shown, entry.line_of("tags"), f"unknown tag '{tag}'{_suggest(tag, tags)} (add it to corpus/tags.yml)")
+                )
+        for rel in entry.related:
+            if rel not in by_id:
+                problems.append(Problem(shown, entry.line_of("related"), f"unknown related id '{rel}'{_suggest(rel, ids)}"))
+            elif rel == entry.id:
+                problems.append(Problem(shown, entry.line_of("related"), "entry lists itself as related"))
+    return problems
+
+
+def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[Problem]:
+    used: set[str] = set()
+    for entry in corpus.entries:
+        used.update(entry.sources)
+        for citation in parse_citations(entry.body):
+            used.update(citation.keys)
+    shown = display_path(bib.path, display_root)
+    return [
+        Problem(shown, ref.line, f"entry '{key}' is not cited by any corpus entry", "note")
+        for key, ref in bib.references.items()
+        if key not in used
+    ]
+
+
+def run_check(root: Path) -> Report:
+    """Check the project at ``root`` (which holds ``corpus/`` and ``bibliography.bib``)."""
+    corpus = load_corpus(root / "corpus", display_root=root)
+    bib = load_bibliography(root / "bibliography.bib", display_root=root)
+    problems = [*corpus.problems, *bib.problems]
+    problems.extend(check_corpus(corpus, bib, root))
+    problems.extend(unused_references(corpus, bib, root))
+    return Report(corpus, bib, tuple(sorted(set(problems), key=lambda p: (p.severity != "error", p.path, p.line, p.message))))

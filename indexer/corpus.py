@@ -1,0 +1,262 @@
+"""Load the corpus: one Markdown file per entry, YAML front matter, checked against the schema.
+
+``load_corpus`` never drops a file silently: a file that cannot be read or parsed
+becomes a ``Problem``; an entry whose fields are wrong is still loaded (with what
+could be read) and its problems are reported beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import schema
+from .frontmatter import FrontMatterError, split
+from .problems import Problem, display_path
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One corpus entry. ``id`` is the file name; ``path_id`` is ``folder/id``."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+    sources: tuple[str, ...]
+    tags: tuple[str, ...]
+    related: tuple[str, ...]
+    body: str
+    path: Path
+    rel_path: str  # relative to the corpus folder, e.g. "findings/co-location.md"
+    body_line: int
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def folder(self) -> str:
+        return self.rel_path.split("/", 1)[0]
+
+    @property
+    def path_id(self) -> str:
+        return f"{self.folder}/{self.id}"
+
+    @property
+    def url(self) -> str:
+        """The page's URL relative to the site root (MkDocs directory URLs)."""
+        return f"{self.path_id}/"
+
+    @property
+    def year(self) -> int | None:
+        """The entry's year: an event's date, a case study's or source's year."""
+        value = self.meta.get("date") or self.meta.get("year")
+        return int(str(value)[:4]) if value else None
+
+    def line_of(self, name: str) -> int:
+        return self.key_lines.get(name, 1)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All entries that could be loaded, the tag vocabulary, and every problem found."""
+
+    root: Path
+    entries: tuple[Entry, ...]
+    tags: dict[str, str]
+    problems: tuple[Problem, ...]
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind == kind]
+
+
+TAGS_FILE = "tags.yml"
+
+
+def iter_entry_files(root: Path) -> Iterator[Path]:
+    """Every Markdown file under ``root``, sorted, including ones in unknown folders."""
+    yield from sorted(p for p in root.rglob("*.md") if p.is_file())
+
+
+def _normalise_date(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str) and schema.DATE_RE.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def _check_value(f: schema.Field, value: Any) -> tuple[Any, str | None]:
+    """The normalised value, or an error message."""
+    if f.type in ("str", "slug"):
+        if not isinstance(value, str) or not value.strip():
+            return None, f"field '{f.name}' must be a non-empty text, got {value!r}"
+        value = value.strip()
+        if f.type == "slug" and not schema.SLUG_RE.match(value):
+            return None, f"field '{f.name}' must be lowercase words joined by hyphens, got {value!r}"
+        if f.choices is not None and value not in f.choices:
+            allowed = ", ".join(sorted(f.choices))
+            return None, f"field '{f.name}' has unknown value {value!r} (allowed: {allowed})"
+        return value, None
+    if f.type in ("list[str]", "list[slug]"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            return None, f"field '{f.name}' must be a list of texts, got {value!r}"
+        items = [v.strip() for v in value]
+        if f.type == "list[slug]":
+            bad = [v for v in items if not schema.SLUG_RE.match(v)]
+            if bad:
+                return None, f"field '{f.name}' must hold lowercase-hyphen slugs, got {bad!r}"
+        dupes = sorted({v for v in items if items.count(v) > 1})
+        if dupes:
+            return None, f"field '{f.name}' lists {', '.join(dupes)} more than once"
+        return tuple(items), None
+    if f.type == "bool":
+        if not isinstance(value, bool):
+            return None, f"field '{f.name}' must be true or false, got {value!r}"
+        return value, None
+    if f.type == "date":
+        date = _normalise_date(value)
+        if date is None:
+            return None, f"field '{f.name}' must be a date YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"
+        return date, None
+    raise AssertionError(f"unknown field type {f.type}")  # pragma: no cover
+
+
+def load_entry(path: Path, root: Path, display_root: Path) -> tuple[Entry | None, list[Problem]]:
+    """Read and validate one entry file (its own fields only; cross-file checks live in check)."""
+    shown = display_path(path, display_root)
+    problems: list[Problem] = []
+
+    def problem(line: int, message: str) -> None:
+        problems.append(Problem(shown, line, message))
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem(line, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+        return None, problems
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        problem(1, "file is empty")
+        return None, problems
+    try:
+        fm = split(text)
+    except FrontMatterError as exc:
+        problem(exc.line, str(exc))
+        return None, problems
+    for name, line in fm.duplicate_keys:
+        problem(line, f"field '{name}' is given more than once")
+
+    rel = path.relative_to(root).as_posix()
+    folder = rel.split("/", 1)[0] if "/" in rel else ""
+    expected_kind = schema.FOLDER_KIND.get(folder)
+    if expected_kind is None:
+        folders = ", ".join(sorted(schema.FOLDER_KIND))
+        problem(1, f"entry is not in a kind folder (expected one of: {folders})")
+    elif rel.count("/") > 1:
+        problem(1, f"entry must sit directly in {folder}/, not in a subfolder")
+
+    kind = fm.data.get("kind") if isinstance(fm.data.get("kind"), str) else expected_kind
+    allowed = schema.fields_for(kind or "")
+    values: dict[str, Any] = {}
+    for name, value in fm.data.items():
+        line = fm.key_lines.get(name, 2)
+        spec = allowed.get(name)
+        if spec is None:
+            known = ", ".join(allowed)
+            problem(line, f"unknown field '{name}' for kind {kind!r} (allowed: {known})")
+            continue
+        normalised, error = _check_value(spec, value)
+        if error:
+            problem(line, error)
+        else:
+            values[name] = normalised
+    for spec in allowed.values():
+        if spec.required and spec.name not in fm.data:
+            problem(2, f"missing required field '{spec.name}'" + (f" ({spec.help})" if spec.help else ""))
+
+    stem = path.stem
+    if "id" in values and values["id"] != stem:
+        problem(fm.key_lines["id"], f"id {values['id']!r} does not match the file name {stem!r}")
+    if "kind" in values and expected_kind and values["kind"] != expected_kind:
+        problem(
+            fm.key_lines["kind"],
+            f"kind {values['kind']!r} does not match folder {folder}/ (expected {expected_kind!r})",
+        )
+    if "sources" in values and not values["sources"]:
+        problem(fm.key_lines["sources"], "field 'sources' must list at least one bibliography key")
+    if not fm.body.strip():
+        problem(fm.body_line, "entry has no body text")
+
+    common = {f.name for f in schema.COMMON_FIELDS}
+    entry = Entry(
+        id=stem,
+        kind=expected_kind or str(values.get("kind", "")),
+        title=str(values.get("title", stem)),
+        summary=str(values.get("summary", "")),
+        sources=tuple(values.get("sources", ())),
+        tags=tuple(values.get("tags", ())),
+        related=tuple(values.get("related", ())),
+        body=fm.body,
+        path=path,
+        rel_path=rel,
+        body_line=fm.body_line,
+        meta={k: v for k, v in values.items() if k not in common},
+        key_lines=dict(fm.key_lines),
+    )
+    return entry, problems
+
+
+def load_tags(root: Path, display_root: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The tag vocabulary from ``corpus/tags.yml`` (slug: description)."""
+    path = root / TAGS_FILE
+    shown = display_path(path, display_root)
+    if not path.exists():
+        return {}, [Problem(shown, 1, "tag vocabulary file is missing")]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, [Problem(shown, mark.line + 1 if mark else 1, f"not valid YAML: {reason}")]
+    if not isinstance(data, dict):
+        return {}, [Problem(shown, 1, "must be a mapping of tag: description")]
+    problems = [
+        Problem(shown, 1, f"tag {k!r} must be a lowercase-hyphen slug with a text description")
+        for k, v in data.items()
+        if not (isinstance(k, str) and schema.SLUG_RE.match(k) and isinstance(v, str))
+    ]
+    return {str(k): str(v) for k, v in data.items()}, problems
+
+
+def load_corpus(root: Path, display_root: Path | None = None) -> Corpus:
+    """Load every entry under ``root`` (the ``corpus/`` folder)."""
+    display_root = display_root or root.parent
+    if not root.is_dir():
+        return Corpus(root, (), {}, (Problem(display_path(root, display_root), 1, "corpus folder not found"),))
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in iter_entry_files(root):
+        entry, found = load_entry(path, root, display_root)
+        problems.extend(found)
+        if entry is not None:
+            entries.append(entry)
+    tags, tag_problems = load_tags(root, display_root)
+    problems.extend(tag_problems)
+    return Corpus(root, tuple(entries), tags, tuple(problems))
