@@ -34,10 +34,34 @@ ENTRY_TYPES: frozenset[str] = frozenset(
 #: keywords (provenance: seed:NNN, seed-source, legislation) and annote (provenance notes)
 KNOWN_FIELDS: frozenset[str] = frozenset(
     {
-        "address", "annote", "author", "booktitle", "chapter", "doi", "edition", "editor",
-        "howpublished", "institution", "isbn", "journal", "keywords", "month", "note",
-        "number", "organization", "pages", "publisher", "school", "series", "title",
-        "type", "url", "urldate", "volume", "year", "issn",
+        "address",
+        "annote",
+        "author",
+        "booktitle",
+        "chapter",
+        "doi",
+        "edition",
+        "editor",
+        "howpublished",
+        "institution",
+        "isbn",
+        "journal",
+        "keywords",
+        "month",
+        "note",
+        "number",
+        "organization",
+        "pages",
+        "publisher",
+        "school",
+        "series",
+        "title",
+        "type",
+        "url",
+        "urldate",
+        "volume",
+        "year",
+        "issn",
     }
 )
 _SWALLOWED_RE = re.compile(r"[}\"]\s*,?\s*\n?\s*([A-Za-z_]+)\s*=\s*[{\"0-9A-Za-z]")
@@ -139,7 +163,9 @@ def _check_reference(ref: Reference, shown: str, raw_fields: dict[str, tuple[str
     problems: list[Problem] = []
     if ref.entry_type not in ENTRY_TYPES:
         allowed = ", ".join(sorted(ENTRY_TYPES))
-        problems.append(Problem(shown, ref.line, f"entry '{ref.key}': unknown entry type @{ref.entry_type} (allowed: {allowed})"))
+        problems.append(
+            Problem(shown, ref.line, f"entry '{ref.key}': unknown entry type @{ref.entry_type} (allowed: {allowed})")
+        )
     for name, (value, line) in raw_fields.items():
         if name not in KNOWN_FIELDS:
             problems.append(Problem(shown, line, f"entry '{ref.key}': non-standard field '{name}'"))
@@ -164,7 +190,7 @@ def _check_reference(ref: Reference, shown: str, raw_fields: dict[str, tuple[str
 
 def load_bibliography(path: Path, display_root: Path | None = None) -> Bibliography:
     """Parse ``path``; every failed block, duplicate and malformed entry becomes a Problem."""
-    import bibtexparser
+    from bibtexparser.entrypoint import parse_string
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     shown = display_path(path, display_root or path.parent)
@@ -177,15 +203,22 @@ def load_bibliography(path: Path, display_root: Path | None = None) -> Bibliogra
         line = raw[: exc.start].count(b"\n") + 1
         return Bibliography(path, {}, (Problem(shown, line, "file is not UTF-8"),))
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(text)
+    library = parse_string(text)
     problems: list[Problem] = []
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             problems.append(Problem(shown, line, f"duplicate entry key '{block.key}' (the first one is kept)"))
         else:
+            reason = type(block.error).__name__ if block.error else "parse error"
             first = (block.raw or "").strip().splitlines()[0][:60] if block.raw else ""
-            problems.append(Problem(shown, line, f"malformed BibTeX block: {first!r} ({type(block.error).__name__ if block.error else 'parse error'})"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"malformed BibTeX block: {first!r} ({reason})",
+                )
+            )
     references: dict[str, Reference] = {}
     for entry in library.entries:
         raw_fields = {f.key.lower(): (str(f.value), f.start_line + 1) for f in entry.fields}
@@ -193,7 +226,7 @@ def load_bibliography(path: Path, display_root: Path | None = None) -> Bibliogra
             key=entry.key,
             entry_type=entry.entry_type.lower(),
             fields={k: v for k, (v, _line) in raw_fields.items()},
-            line=entry.start_line + 1,
+            line=(entry.start_line or 0) + 1,
         )
         problems.extend(_check_reference(ref, shown, raw_fields))
         references[entry.key] = ref

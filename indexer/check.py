@@ -69,7 +69,9 @@ def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list
                 line = entry.body_line + citation.line - 1
                 problems.append(Problem(shown, line, f"unknown citation key '@{key}'{_suggest(key, keys)}"))
     if entry.body.strip() and not citations:
-        problems.append(Problem(shown, entry.body_line, "entry body cites nothing: every claim needs a [@key] citation"))
+        leading = len(entry.body) - len(entry.body.lstrip("\n"))
+        line = entry.body_line + entry.body.count("\n", 0, leading)
+        problems.append(Problem(shown, line, "entry body cites nothing: every claim needs a [@key] citation"))
     return problems
 
 
@@ -115,11 +117,17 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:
                 problems.append(
-                    Problem(shown, entry.line_of("tags"), f"unknown tag '{tag}'{_suggest(tag, tags)} (add it to corpus/tags.yml)")
+                    Problem(
+                        shown,
+                        entry.line_of("tags"),
+                        f"unknown tag '{tag}'{_suggest(tag, tags)} (add it to corpus/tags.yml)",
+                    )
                 )
         for rel in entry.related:
             if rel not in by_id:
-                problems.append(Problem(shown, entry.line_of("related"), f"unknown related id '{rel}'{_suggest(rel, ids)}"))
+                problems.append(
+                    Problem(shown, entry.line_of("related"), f"unknown related id '{rel}'{_suggest(rel, ids)}")
+                )
             elif rel == entry.id:
                 problems.append(Problem(shown, entry.line_of("related"), "entry lists itself as related"))
     return problems
@@ -146,4 +154,6 @@ def run_check(root: Path) -> Report:
     problems = [*corpus.problems, *bib.problems]
     problems.extend(check_corpus(corpus, bib, root))
     problems.extend(unused_references(corpus, bib, root))
-    return Report(corpus, bib, tuple(sorted(set(problems), key=lambda p: (p.severity != "error", p.path, p.line, p.message))))
+    return Report(
+        corpus, bib, tuple(sorted(set(problems), key=lambda p: (p.severity != "error", p.path, p.line, p.message)))
+    )

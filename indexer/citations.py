@@ -12,13 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&+?<>~/-](?=[A-Za-z0-9_]))*"
-_ITEM_RE = re.compile(
-    rf"^(?P<prefix>.*?)(?P<suppress>-)?@(?P<key>{KEY})(?P<suffix>.*)$", re.DOTALL
-)
+_ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-)?@(?P<key>{KEY})(?P<suffix>.*)$", re.DOTALL)
 _BRACKET_RE = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[:])")
-_NARRATIVE_RE = re.compile(
-    rf"(?<![\w@\[\]])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@]*)\](?![(\[:]))?"
-)
+_NARRATIVE_RE = re.compile(rf"(?<![\w@\[\]])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@]*)\](?![(\[:]))?")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 

@@ -48,7 +48,9 @@ def main() -> None:
 
 @main.command()
 @ROOT_OPTION
-@click.option("--notes/--no-notes", default=True, show_default=True, help="Also list notes (unused bibliography entries).")
+@click.option(
+    "--notes/--no-notes", default=True, show_default=True, help="Also list notes (unused bibliography entries)."
+)
 def check(root: Path | None, notes: bool) -> None:
     """Validate the corpus and the bibliography.
 
