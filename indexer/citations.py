@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&+?<>~/-](?=[A-Za-z0-9_]))*"
 _ITEM_RE = re.compile(rf"^(?P<prefix>.*?)(?P<suppress>-)?@(?P<key>{KEY})(?P<suffix>.*)$", re.DOTALL)
-_BRACKET_RE = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[:])")
-_NARRATIVE_RE = re.compile(rf"(?<![\w@\[\]])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@]*)\](?![(\[:]))?")
+# not followed by "(" or "[" (a link); not a link reference definition ("[label]: url" at a line start)
+_BRACKET_RE = re.compile(
+    r"(?<!^)\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[])|^\[(?P<lead>[^\[\]]*@[^\[\]]*)\](?![(\[:])", re.M
+)
+_NARRATIVE_RE = re.compile(rf"(?<![\w@\[\]])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@]*)\](?![(\[]))?")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 
@@ -74,7 +77,7 @@ def parse_citations(text: str) -> list[Citation]:
     found: list[Citation] = []
     taken: list[tuple[int, int]] = []
     for match in _BRACKET_RE.finditer(masked):
-        parts = match.group("body").split(";")
+        parts = (match.group("body") or match.group("lead")).split(";")
         items = [_parse_item(part) for part in parts]
         if not items or any(item is None for item in items):
             continue

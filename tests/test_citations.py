@@ -59,3 +59,13 @@ def test_replace_citations_keeps_surrounding_text() -> None:
 
 def test_cited_keys_in_order_without_duplicates() -> None:
     assert cited_keys("[@b1; @a1] then @b1 and [@c1, p. 2]") == ["b1", "a1", "c1"]
+
+
+def test_citation_followed_by_colon_is_a_citation() -> None:
+    cites = parse_citations("Three reasons [@gasper2010what, p. 4]: first, second.")
+    assert [(c.keys, c.items[0].locator) for c in cites] == [(("gasper2010what",), "p. 4")]
+
+
+def test_link_reference_definition_is_not_a_citation() -> None:
+    assert parse_citations("[@label]: https://example.org") == []
+    assert [c.keys for c in parse_citations("Said so [@gasper2010what]: yes")] == [("gasper2010what",)]
