@@ -98,6 +98,61 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
     return problems
 
 
+_MIN_CLAIM_WORDS = 12
+_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class _Block:
+    line: int  # 0-based line in the body
+    text: str
+    is_item: bool
+
+
+def _blocks(body: str) -> list[_Block]:
+    """Paragraphs and list items of ``body`` with their starting line; code, headings and tables skipped."""
+    blocks: list[_Block] = []
+    current: list[str] = []
+    start, item = 0, False
+    in_fence = False
+    for number, line in enumerate([*body.split("\n"), ""]):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        is_item = bool(_ITEM_RE.match(line))
+        if in_fence or not stripped or is_item or stripped.startswith(("#", "|", "!!!", "???")):
+            if current:
+                blocks.append(_Block(start, " ".join(current), item))
+            current = []
+            if is_item:
+                current, start, item = [stripped], number, True
+            continue
+        if not current:
+            start, item = number, False
+        current.append(stripped)
+    return blocks
+
+
+def uncited_claims(entry: Entry, display_root: Path) -> list[Problem]:
+    """Notes for paragraphs and list items of some length that carry no citation.
+
+    A list item is covered by the citation of the paragraph that leads into its list.
+    """
+    shown = _shown(entry, display_root)
+    problems: list[Problem] = []
+    lead_cited = False
+    for block in _blocks(entry.body):
+        cited = bool(parse_citations(block.text))
+        if not block.is_item:
+            lead_cited = cited
+        elif lead_cited:
+            continue
+        if not cited and len(block.text.split()) >= _MIN_CLAIM_WORDS:
+            problems.append(Problem(shown, entry.body_line + block.line, "paragraph has no citation", "note"))
+    return problems
+
+
 def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[Problem]:
     """The checks across files."""
     problems: list[Problem] = []
@@ -114,6 +169,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         shown = _shown(entry, display_root)
         problems.extend(check_citations(entry, bib, display_root))
         problems.extend(check_links(entry, corpus.root, display_root))
+        problems.extend(uncited_claims(entry, display_root))
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:
                 problems.append(

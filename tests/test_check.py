@@ -270,3 +270,19 @@ def test_repository_corpus_passes() -> None:
     root = Path(__file__).resolve().parents[1]
     report = run_check(root)
     assert report.errors == [], "\n".join(map(str, report.errors[:20]))
+
+
+def test_uncited_paragraph_is_a_note_and_cited_list_lead_in_covers_items(project: Path) -> None:
+    replace(
+        project,
+        TERM,
+        "The lead professional co-ordinates support [@mcinnes2007practitioners].",
+        "The lead professional co-ordinates support [@mcinnes2007practitioners]:\n\n"
+        "- one item that is long enough to count as a claim of its own here\n\n"
+        "## Later\n\n"
+        "A paragraph of twelve words or more that states something without any source.\n",
+    )
+    result = CliRunner().invoke(main, ["check", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if "no citation" in line]
+    assert notes == [f"{TERM}:18: note: paragraph has no citation"]
