@@ -143,7 +143,7 @@ def uncited_claims(entry: Entry, display_root: Path) -> list[Problem]:
     problems: list[Problem] = []
     lead_cited = False
     for block in _blocks(entry.body):
-        cited = bool(parse_citations(block.text))
+        cited = "@" in block.text and bool(parse_citations(block.text))
         if not block.is_item:
             lead_cited = cited
         elif lead_cited:

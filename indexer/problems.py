@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -26,7 +28,10 @@ class KBError(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` where possible, with forward slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    relative = os.path.relpath(os.path.abspath(path), _absolute(root))
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+@lru_cache(maxsize=16)
+def _absolute(root: Path) -> str:
+    return os.path.abspath(root)

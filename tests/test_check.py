@@ -62,7 +62,7 @@ def test_good_project_loads_typed_entries() -> None:
             FINDING,
             "title: What co-location achieves",
             "title: [unclosed",
-            f"{FINDING}:4: front matter is not valid YAML: expected ',' or ']', but got ':'",
+            f"{FINDING}:4: front matter is not valid YAML: did not find expected ',' or ']'",
         ),
         (FINDING, "theme: success-factors\n", "", f"{FINDING}:2: missing required field 'theme'"),
         (
