@@ -7,7 +7,6 @@ from typing import Any
 
 import yaml
 
-
 #: libyaml's parser where PyYAML was built with it (ten times faster), else the pure-Python one
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
