@@ -1,0 +1,237 @@
+"""The MkDocs plugin ``kb``: the site's pages, rendered from ``corpus/`` at build time.
+
+A thin adapter over ``indexer.site``: nothing is written into ``docs/`` or
+``corpus/``. In ``mkdocs.yml``::
+
+    plugins:
+      - search
+      - kb:                       # all optional, paths relative to mkdocs.yml
+          corpus: corpus
+          bibliography: bibliography.bib
+          csl: indexer/data/harvard-cite-them-right.csl
+      - tags
+
+* ``on_config`` loads the corpus and bibliography (every problem becomes a warning
+  ``path:line: message``, so ``mkdocs build --strict`` fails), points the citations
+  extension at the bibliography, and writes the glossary's abbreviations to a
+  temporary file that pymdownx.snippets appends to every page.
+* ``on_files`` adds a generated page per entry (its edit link is the corpus file)
+  and the index pages, and builds the navigation.
+* ``on_serve`` watches the corpus and the bibliography.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import schema
+from .bibliography import Bibliography, load_bibliography
+from .citestyle import DEFAULT_STYLE, load_style
+from .corpus import Corpus, load_corpus
+from .problems import display_path
+from .site import nav as site_nav
+from .site.bibliography_page import bibliography_page, cited_in
+from .site.gallery import gallery_page
+from .site.glossary import abbreviations, glossary_page
+from .site.markup import source_marker
+from .site.pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
+from .site.timeline import timeline_page
+
+log = logging.getLogger("mkdocs.plugins.kb")
+CITATIONS_EXTENSION = "indexer.mdx_citations"
+SOURCES_MARKER = "<!-- kb:sources -->"
+ABBREVIATIONS_FILE = "abbreviations.md"
+
+
+class KBConfig(Config):  # type: ignore[no-untyped-call]
+    corpus = c.Type(str, default="corpus")
+    bibliography = c.Type(str, default="bibliography.bib")
+    csl = c.Optional(c.Type(str))
+    nav = c.Type(bool, default=True)
+    abbreviations = c.Type(bool, default=True)
+
+
+class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
+    """Render the knowledge base's pages from the corpus (see the module docstring)."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+        self.bib: Bibliography | None = None
+        self.root = Path.cwd()
+        self._tmp: Path | None = None
+
+    # -- paths --------------------------------------------------------------------------
+
+    def _path(self, value: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else self.root / path
+
+    @property
+    def csl_path(self) -> Path:
+        return self._path(self.config.csl) if self.config.csl else DEFAULT_STYLE
+
+    # -- hooks --------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        corpus_dir = self._path(self.config.corpus)
+        if not corpus_dir.is_dir():
+            raise PluginError(f"kb: corpus folder not found: {corpus_dir}")
+        if not self.csl_path.exists():
+            raise PluginError(f"kb: CSL style file not found: {self.csl_path}")
+        self.corpus = load_corpus(corpus_dir, display_root=self.root)
+        bib_path = self._path(self.config.bibliography)
+        self.bib = load_bibliography(bib_path, display_root=self.root)
+        for problem in sorted({*self.corpus.problems, *self.bib.problems}):
+            if problem.severity == "error":
+                log.warning(str(problem))
+        self._check_related(self.corpus)
+
+        if CITATIONS_EXTENSION not in config.markdown_extensions:
+            config.markdown_extensions.append(CITATIONS_EXTENSION)
+        options = config.mdx_configs.setdefault(CITATIONS_EXTENSION, {})
+        options["bibliography"] = str(bib_path)
+        options["csl"] = str(self.csl_path)
+        options.setdefault("bibliography_url", f"/{site_nav.BIBLIOGRAPHY_PAGE}")
+
+        if self.config.abbreviations:
+            self._tmp = Path(tempfile.mkdtemp(prefix="kb-site-"))
+            terms = self.corpus.of_kind("term")
+            (self._tmp / ABBREVIATIONS_FILE).write_text(abbreviations(terms), encoding="utf-8")
+            if "abbr" not in config.markdown_extensions:
+                config.markdown_extensions.append("abbr")
+            if "pymdownx.snippets" not in config.markdown_extensions:
+                config.markdown_extensions.append("pymdownx.snippets")
+            snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
+            bases = snippets.get("base_path", ["."])
+            snippets["base_path"] = [*(bases if isinstance(bases, list) else [bases]), str(self._tmp)]
+            snippets["auto_append"] = [*snippets.get("auto_append", []), ABBREVIATIONS_FILE]
+        return config
+
+    def _check_related(self, corpus: Corpus) -> None:
+        ids = corpus.by_id()
+        for entry in corpus.entries:
+            for rel in entry.related:
+                if rel not in ids:
+                    where = display_path(entry.path, self.root)
+                    log.warning(f"{where}:{entry.line_of('related')}: unknown related id '{rel}'")
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.corpus is not None and self.bib is not None
+        entries = [e for e in self.corpus.entries if e.kind and e.folder in site_nav.INDEX_PAGES]
+        by_id = self.corpus.by_id()
+        docs_pages = [f.src_uri for f in files.documentation_pages()]
+
+        def add(src_uri: str, content: str, edit_path: Path | None = None) -> None:
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                log.warning(f"kb: docs/{src_uri} hides the page generated from the corpus; remove it from docs/")
+                files.remove(existing)
+            generated = File.generated(config, src_uri, content=content)
+            if edit_path is not None:
+                # relative to the docs folder's edit URI, as mkdocs-gen-files does
+                docs_dir = Path(config.docs_dir).resolve()
+                generated.edit_uri = Path(os.path.relpath(edit_path.resolve(), docs_dir)).as_posix()
+            files.append(generated)
+
+        for entry in entries:
+            add(f"{entry.path_id}.md", entry_page(entry, by_id, display_path(entry.path, self.root)), entry.path)
+        of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
+        add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"]))
+        add(site_nav.INDEX_PAGES["strategies"], strategies_index(of["strategy"]))
+        add(
+            site_nav.INDEX_PAGES["procedures"],
+            simple_index(
+                "Procedures",
+                "Procedural guidance for working together: multi-agency plans, meetings and reviews.",
+                of["procedure"],
+            ),
+        )
+        add(site_nav.INDEX_PAGES["timeline"], timeline_page(of["event"], by_id))
+        add(site_nav.INDEX_PAGES["glossary"], glossary_page(of["term"]))
+        add(site_nav.INDEX_PAGES["case-studies"], gallery_page(of["case-study"]))
+        add(site_nav.INDEX_PAGES["sources"], sources_index(of["source"]))
+        style = load_style(self.bib.path, self.csl_path)
+        for message in style.problems:
+            log.warning(f"{display_path(self.bib.path, self.root)}: {message}")
+        add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries)))
+        add(site_nav.TAGS_PAGE, tags_page(self.corpus.tags))
+        if self.config.nav:
+            config.nav = site_nav.build_nav(entries, docs_pages)
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.edit_url and "/../" in page.edit_url:
+            page.edit_url = _without_dot_segments(page.edit_url)
+        if page.file.generated_by is None and page.file.abs_src_path:
+            # let the citations extension name the hand-written page and its lines
+            source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+            offset = source.count("\n") - markdown.count("\n")
+            shown = display_path(Path(page.file.abs_src_path), self.root)
+            markdown = f"{source_marker(shown, max(offset, 0) + 1)}\n{markdown}"
+        if SOURCES_MARKER in markdown and self.corpus is not None:
+            markdown = markdown.replace(SOURCES_MARKER, sources_list(self.corpus.of_kind("source")))
+        return markdown
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self._path(self.config.corpus)))
+        server.watch(str(self._path(self.config.bibliography)))
+        if self.config.csl:
+            server.watch(str(self.csl_path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._cleanup()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
+def _without_dot_segments(url: str) -> str:
+    """``https://host/edit/main/docs/../corpus/x.md`` -> ``https://host/edit/main/corpus/x.md``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+
+
+def tags_page(tags: dict[str, str]) -> str:
+    """The tags index: mkdocs-material's listing, and what each tag means."""
+    lines = [
+        "---",
+        "title: Tags",
+        "---",
+        "# Tags",
+        "",
+        "Every entry carries tags: the themes it is about. Choose a tag to see all its entries.",
+        "",
+    ]
+    if tags:
+        lines += ['??? info "What each tag means"', ""]
+        lines += [f"    - **{tag}**: {text}" for tag, text in tags.items()]
+        lines += [""]
+    lines += ["<!-- material/tags -->", ""]
+    return "\n".join(lines)
+
+
+__all__ = ["KBPlugin", "tags_page"]

@@ -1,0 +1,63 @@
+"""The bibliography page: every reference, formatted in the site's CSL style and sorted.
+
+Each reference has its key as anchor (``bibliography/#mcinnes2007practitioners``), its
+URL or DOI as a link, a note where the entry is unverified, and "Cited in" links back
+to the entries that cite it (in their text or as a source they rest on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..citations import parse_citations
+from ..citestyle import CitationStyle
+from ..corpus import Entry
+from .markup import attr, link, md_html, md_text
+from .pages import front_matter
+
+
+def cited_in(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """key -> the entries citing it (body citations and ``sources``), by title."""
+    found: dict[str, dict[str, Entry]] = {}
+    for entry in entries:
+        keys = set(entry.sources)
+        for citation in parse_citations(entry.body):
+            keys.update(citation.keys)
+        for key in keys:
+            found.setdefault(key, {})[entry.path_id] = entry
+    return {k: sorted(v.values(), key=lambda e: (e.title.casefold(), e.id)) for k, v in found.items()}
+
+
+def reference_block(key: str, style: CitationStyle, citing: list[Entry]) -> list[str]:
+    ref = style.bibliography.references[key]
+    body = md_html(style.reference_html(key))
+    doi = ref.get("doi")
+    if doi and "doi.org" not in style.reference_html(key):
+        body += f' <a href="https://doi.org/{attr(doi)}">doi:{md_text(doi)}</a>'
+    lines = [f'<div class="kb-bib-entry" id="{attr(key)}" markdown>', "", body, ""]
+    note = ref.get("note")
+    if note:
+        lines += [f"*Note:* {md_text(note)}", "{: .kb-bib-note }", ""]
+    if citing:
+        lines += ["Cited in: " + ", ".join(link(e) for e in citing), "{: .kb-cited-in }", ""]
+    lines += ["</div>", ""]
+    return lines
+
+
+def bibliography_page(style: CitationStyle, citing: dict[str, list[Entry]]) -> str:
+    """The whole bibliography page."""
+    keys = style.sorted_keys()
+    lines = [
+        front_matter({"title": "Bibliography"}),
+        "# Bibliography",
+        "",
+        f"Every work the knowledge base cites or draws on ({len(keys)} references), "
+        "in the Harvard (Cite Them Right) style. Each reference lists the entries that cite it.",
+        "",
+    ]
+    for key in keys:
+        lines += reference_block(key, style, citing.get(key, []))
+    return "\n".join(lines)
+
+
+__all__ = ["bibliography_page", "cited_in"]

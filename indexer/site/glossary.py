@@ -1,0 +1,99 @@
+"""The glossary: an A-Z page of terms, and the abbreviation list shown on hover site-wide.
+
+``glossary_page`` puts each term under the heading of its first letter, with its
+abbreviation, other names and summary, linked to its page; an abbreviation also gets
+a "see" line under its own letter (when it sits under another letter).
+``abbreviations`` writes Python-Markdown ``abbr`` definitions (``*[CAF]: ...``) that
+the site appends to every page, so that each abbreviation is explained on hover.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..corpus import Entry
+from .markup import link, md_text
+from .pages import front_matter
+
+_PAREN_ABBR_RE = r"\s*\(\s*{abbr}\s*\)\s*$"
+
+
+def letter_of(text: str) -> str:
+    """The A-Z heading a title sits under (accents folded; digits and symbols under '#')."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    for char in folded:
+        if char.isalpha():
+            return char.upper()
+        if char.isdigit():
+            return "#"
+    return "#"
+
+
+def expansion(term: Entry) -> str:
+    """What an abbreviation stands for: the term's title without a trailing '(ABBR)'."""
+    abbr = str(term.meta.get("abbreviation", ""))
+    title = term.title
+    if abbr:
+        title = re.sub(_PAREN_ABBR_RE.format(abbr=re.escape(abbr)), "", title)
+    return title.strip() or term.title
+
+
+def _sort_key(text: str) -> tuple[str, str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return (re.sub(r"[^a-z0-9 ]", "", folded), text)
+
+
+def glossary_page(terms: list[Entry]) -> str:
+    """The A-Z glossary page (definition lists under letter headings)."""
+    rows: list[tuple[str, str]] = []  # (sort text, markdown block)
+    for term in terms:
+        abbr = str(term.meta.get("abbreviation", ""))
+        shows_abbr = abbr and re.search(rf"\b{re.escape(abbr)}\b", term.title)
+        head = f"**{link(term)}**" + (f" ({md_text(abbr)})" if abbr and not shows_abbr else "")
+        body = md_text(term.summary)
+        aka = term.meta.get("also_known_as") or ()
+        if aka:
+            body += " *Also known as:* " + ", ".join(md_text(a) for a in aka) + "."
+        rows.append((term.title, f"{head}\n:   {body}\n"))
+        if abbr and letter_of(abbr) != letter_of(term.title):
+            rows.append((abbr, f"**{md_text(abbr)}**\n:   See {link(term)}.\n"))
+    lines = [
+        front_matter({"title": "Glossary"}),
+        "# Glossary",
+        "",
+        "Terms, acronyms and initiatives used in multi-agency working, A to Z. "
+        "Abbreviations are explained wherever they appear on the site: point at one to see it.",
+        "",
+    ]
+    if not rows:
+        return "\n".join([*lines, "*No terms yet.*", ""])
+    rows.sort(key=lambda r: _sort_key(r[0]))
+    letters: dict[str, list[str]] = {}
+    for text, block in rows:
+        letters.setdefault(letter_of(text), []).append(block)
+    order = sorted(letters, key=lambda letter: (letter == "#", letter))
+    nav = " · ".join(f"[{'0–9' if letter == '#' else letter}](#{_letter_id(letter)})" for letter in order)
+    lines += [nav, "{: .kb-az }", ""]
+    for letter in order:
+        title = "0–9" if letter == "#" else letter
+        lines += [f"## {title} {{#{_letter_id(letter)}}}", ""]
+        lines += letters[letter]
+    return "\n".join(lines)
+
+
+def _letter_id(letter: str) -> str:
+    return "digits" if letter == "#" else f"letter-{letter.lower()}"
+
+
+def abbreviations(terms: list[Entry]) -> str:
+    """``abbr`` definitions for every glossary abbreviation (first term wins a clash)."""
+    seen: dict[str, str] = {}
+    for term in sorted(terms, key=lambda t: t.id):
+        abbr = str(term.meta.get("abbreviation", "")).strip()
+        if abbr and abbr not in seen and "]" not in abbr:
+            seen[abbr] = " ".join(expansion(term).split())
+    return "".join(f"*[{abbr}]: {text}\n" for abbr, text in sorted(seen.items()))
+
+
+__all__ = ["abbreviations", "expansion", "glossary_page", "letter_of"]

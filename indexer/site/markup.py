@@ -1,0 +1,64 @@
+"""Small helpers shared by the page renderers: escaping, links, dates."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..corpus import Entry
+from ..schema import KIND_LABEL
+
+_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]#|])")
+_TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def md_text(text: str) -> str:
+    """Plain text made safe to put into Markdown (no emphasis, links or HTML)."""
+    escaped = _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
+    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_html(fragment: str) -> str:
+    """An HTML fragment (tags kept) whose text parts are made safe for Markdown."""
+    parts = _TAG_SPLIT_RE.split(fragment)
+    return "".join(p if p.startswith("<") else _MD_SPECIAL_RE.sub(r"\\\1", p) for p in parts)
+
+
+def attr(text: str) -> str:
+    """Text for an HTML attribute value."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def page_link(entry: Entry, anchor: str = "") -> str:
+    """The docs-root-absolute link target of an entry's page."""
+    return f"/{entry.path_id}.md" + (f"#{anchor}" if anchor else "")
+
+
+def link(entry: Entry) -> str:
+    """A Markdown link to an entry, with its title as text."""
+    return f"[{md_text(entry.title)}]({page_link(entry)})"
+
+
+def kind_label(kind: str, plural: bool = False) -> str:
+    labels = KIND_LABEL.get(kind, (kind, kind))
+    return labels[1] if plural else labels[0]
+
+
+def format_date(value: str) -> str:
+    """``1989`` -> ``1989``; ``2004-11`` -> ``November 2004``; ``1989-11-16`` -> ``16 November 1989``."""
+    parts = str(value).split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def source_marker(shown_path: str, line: int) -> str:
+    """The comment that tells the citations extension where the next line comes from."""
+    return f"<!-- kb-source: {shown_path}:{line} -->"

@@ -1,0 +1,77 @@
+"""The site's navigation, in the order a student reads it.
+
+Home, About the sources, then the corpus by kind: findings by theme (in the themes'
+reading order), practice strategies by domain, procedures, the timeline (events by
+date), the glossary (A-Z), case studies, source overviews; then the bibliography, the
+tags, and any other hand-written page (e.g. how to contribute) under "About this site".
+Each section starts with its index page (mkdocs-material ``navigation.indexes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .. import schema
+from ..corpus import Entry
+from .glossary import _sort_key
+from .timeline import event_label, event_sort_key
+
+NavItem = str | dict[str, "str | list[NavItem]"]
+
+#: generated index pages, by kind folder
+INDEX_PAGES: dict[str, str] = {folder: f"{folder}/index.md" for folder in schema.FOLDER_KIND}
+BIBLIOGRAPHY_PAGE = "bibliography.md"
+TAGS_PAGE = "tags.md"
+HOME_PAGE = "index.md"
+ABOUT_SOURCES_PAGE = "about-sources.md"
+
+
+def _page(entry: Entry, title: str | None = None) -> NavItem:
+    return {title or entry.title: f"{entry.path_id}.md"}
+
+
+def _by_title(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.title.casefold(), e.id))
+
+
+def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
+    """The nav for ``mkdocs.yml``'s format. ``docs_pages``: hand-written pages (src URIs)."""
+    of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
+    docs = set(docs_pages)
+    nav: list[NavItem] = []
+    if HOME_PAGE in docs:
+        nav.append({"Home": HOME_PAGE})
+    if ABOUT_SOURCES_PAGE in docs:
+        nav.append({"About the sources": ABOUT_SOURCES_PAGE})
+
+    findings: list[NavItem] = [INDEX_PAGES["findings"]]
+    for theme, label in schema.FINDING_THEMES.items():
+        group = _by_title(e for e in of["finding"] if e.meta.get("theme") == theme)
+        if group:
+            findings.append({label: [_page(e) for e in group]})
+    nav.append({"Findings": findings})
+
+    strategies: list[NavItem] = [INDEX_PAGES["strategies"]]
+    for domain, label in schema.STRATEGY_DOMAINS.items():
+        group = _by_title(e for e in of["strategy"] if e.meta.get("domain") == domain)
+        if group:
+            strategies.append({label: [_page(e) for e in group]})
+    nav.append({"Practice strategies": strategies})
+
+    nav.append({"Procedures": [INDEX_PAGES["procedures"], *(_page(e) for e in _by_title(of["procedure"]))]})
+    events = sorted(of["event"], key=event_sort_key)
+    nav.append({"Timeline": [INDEX_PAGES["timeline"], *(_page(e, event_label(e)) for e in events)]})
+    terms = sorted(of["term"], key=lambda e: _sort_key(e.title))
+    nav.append({"Glossary": [INDEX_PAGES["glossary"], *(_page(e) for e in terms)]})
+    nav.append({"Case studies": [INDEX_PAGES["case-studies"], *(_page(e) for e in _by_title(of["case-study"]))]})
+    sources = sorted(of["source"], key=lambda e: (str(e.meta.get("year", "")), e.title.casefold()))
+    nav.append({"Source overviews": [INDEX_PAGES["sources"], *(_page(e) for e in sources)]})
+    nav.append({"Bibliography": BIBLIOGRAPHY_PAGE})
+    nav.append({"Tags": TAGS_PAGE})
+    others: list[NavItem] = [*sorted(docs - {HOME_PAGE, ABOUT_SOURCES_PAGE})]
+    if others:
+        nav.append({"About this site": others})
+    return nav
+
+
+__all__ = ["BIBLIOGRAPHY_PAGE", "INDEX_PAGES", "TAGS_PAGE", "build_nav"]

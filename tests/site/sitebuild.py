@@ -1,0 +1,54 @@
+"""Helpers for the website tests: a tiny project (tests/fixtures/site) built with MkDocs.
+
+The project is the fixture corpus, bibliography and hand-written pages, with the
+repository's own mkdocs.yml and static assets, copied to a temporary folder; the build
+runs ``mkdocs build --strict`` in a subprocess, as CI and editors run it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SITE_FIXTURE = REPO / "tests" / "fixtures" / "site"
+EDIT_URI = "https://example.org/kb/edit/main/docs/"
+
+
+@dataclass(frozen=True)
+class Build:
+    project: Path
+    site: Path
+    returncode: int
+    output: str
+
+    def html(self, page: str) -> str:
+        return (self.site / page / "index.html").read_text(encoding="utf-8")
+
+
+def make_project(dest: Path, edit_uri: str | None = EDIT_URI) -> Path:
+    """Copy the fixture project to ``dest`` with the repository's mkdocs.yml and assets."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("corpus", "docs"):
+        shutil.copytree(SITE_FIXTURE / name, dest / name)
+    shutil.copy(SITE_FIXTURE / "bibliography.bib", dest / "bibliography.bib")
+    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if edit_uri:
+        config += f"\nedit_uri: {edit_uri}\n"
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return dest
+
+
+def build(project: Path, site: Path, strict: bool = True) -> Build:
+    """Run ``mkdocs build`` on ``project`` into ``site``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    if strict:
+        command.append("--strict")
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    return Build(project, site, done.returncode, done.stdout + done.stderr)

@@ -1,0 +1,111 @@
+"""The built site in a real browser: Debian's chromium driven by playwright-core.
+
+Builds the fixture site, serves it on 127.0.0.1, and runs tests/browser/site_check.mjs,
+which checks a finding page's citations and their hover preview, an abbreviation's
+tooltip, the timeline and its filter, the bibliography's anchors, the glossary, the case
+studies and the search, and intercepts every request: none may leave 127.0.0.1.
+Screenshots go to test-output/screenshots/ (git-ignored).
+
+Needs node, ``npm ci --ignore-scripts`` (playwright-core) and /usr/bin/chromium
+(``apt-get install chromium``). Missing any of them is a failure, not a skip; set
+KB_SKIP_BROWSER=1 to skip this test on purpose.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sitebuild import REPO, Build
+
+pytestmark = pytest.mark.browser
+
+SCRIPT = REPO / "tests" / "browser" / "site_check.mjs"
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(built_site: Build) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site.site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def _require_tools() -> str:
+    if os.environ.get("KB_SKIP_BROWSER") == "1":
+        pytest.skip("KB_SKIP_BROWSER=1: browser test skipped on purpose")
+    node = shutil.which("node")
+    missing = []
+    if node is None:
+        missing.append("node (Node.js 20) is not installed")
+    if not (REPO / "node_modules" / "playwright-core").is_dir():
+        missing.append("playwright-core is not installed: run `npm ci --ignore-scripts` at the repository root")
+    if not Path(CHROMIUM).exists():
+        missing.append(f"{CHROMIUM} not found: `apt-get install -y chromium`")
+    if missing:
+        pytest.fail("browser test cannot run (set KB_SKIP_BROWSER=1 to skip it): " + "; ".join(missing))
+    assert node is not None
+    return node
+
+
+def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> None:
+    node = _require_tools()
+    assert built_site.returncode == 0, built_site.output
+    finding = built_site.html("findings/co-location-what-it-achieves")
+    cited = sorted(set(re.findall(r'class="citation-ref" href="[^"]*bibliography/#([^"]+)"', finding)))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    config = {
+        "base": served,
+        "out": str(SCREENSHOTS),
+        "chromium": CHROMIUM,
+        "finding": "findings/co-location-what-it-achieves/",
+        "abbr": "CAF",
+        "abbrPage": "findings/co-location-what-it-achieves/",
+        "citedKeys": cited,
+        "searchQuery": "co-location",
+        "extraShots": [
+            {"name": "case-study", "path": "case-studies/family-of-five/"},
+            {"name": "event", "path": "timeline/children-act-2004/"},
+            {"name": "tags", "path": "tags/"},
+        ],
+    }
+    config_path = tmp_path / "browser.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run(
+        [node, str(SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, done.stderr or done.stdout
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    failed = {name: result for name, result in report["checks"].items() if isinstance(result, str)}
+    assert not failed, failed
+    assert report["external"] == [], "requests left 127.0.0.1"
+    assert report["consoleErrors"] == []
+    assert "Frost, N. (2005)" in report["checks"]["citation_tooltip"]["tooltip"] or re.search(
+        r"\(\d{4}[a-z]?\)", report["checks"]["citation_tooltip"]["tooltip"]
+    )
+    assert report["checks"]["abbreviation_tooltip"]["tooltip"] == "Common Assessment Framework"
+    assert report["checks"]["timeline"]["events"] == 4
+    for name in ("home", "finding", "finding-tooltip", "timeline", "glossary", "bibliography", "case-studies"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
