@@ -304,3 +304,22 @@ def _cached(bib_sig: tuple[str, int, int], style_sig: tuple[str, int, int]) -> C
 def load_style(bib_path: Path, style_path: Path | None = None) -> CitationStyle:
     """A ``CitationStyle``, reused while neither file changes (MkDocs renders page by page)."""
     return _cached(_signature(bib_path), _signature(style_path or DEFAULT_STYLE))
+
+
+def render_items(items: list[CSLItem], style_path: Path | None = None, links: bool = True) -> dict[str, str]:
+    """Full references (HTML, URLs as links unless ``links`` is false) of CSL items that are
+    not in the bibliography, by ``id``.
+
+    For works such as the knowledge base's own pages ("cite this page"): one engine for
+    all of them, no year suffixes (they are not cited beside each other).
+    """
+    from citeproc import Citation, CitationItem
+
+    style = CitationStyle(Bibliography(Path("."), {}, ()), style_path or DEFAULT_STYLE, {})
+    style._read_layout()
+    engine = style._make_engine({str(item["id"]): item for item in items})
+    for item in items:
+        engine.register(Citation([CitationItem(str(item["id"]))]))
+    rendered = [str(entry) for entry in engine.bibliography()]
+    lower = {str(item["id"]).lower(): str(item["id"]) for item in items}
+    return {lower[k]: linkify_urls(text) if links else text for k, text in zip(engine.keys, rendered, strict=True)}

@@ -17,6 +17,20 @@ A thin adapter over ``indexer.site``: nothing is written into ``docs/`` or
   temporary file that pymdownx.snippets appends to every page.
 * ``on_files`` adds a generated page per entry (its edit link is the corpus file)
   and the index pages, and builds the navigation.
+* ``on_files`` also writes the citation exports (``indexer.site.export_assets``): the
+  whole bibliography as ``bibliography/references.bib``, ``.ris`` and ``.json``
+  (linked from the bibliography page) and, per entry page, the references it cites
+  (``PAGE/references.bib``...); ``on_page_content`` puts the export links, COinS spans
+  and a "Cite this page" box at the foot of each entry page; ``on_post_page`` adds the
+  page's ``citation_*`` meta tags. ``export: false`` turns all of this off;
+  ``cite_author`` names the corporate author of the pages (default: ``site_author``,
+  else "Editors of SITE_NAME").
+* The in-browser search (``indexer.site.search_assets``): ``on_files`` adds the page
+  ``ask/``, ``on_post_page`` a link to it in every page's header, and ``on_post_build``
+  writes ``kb-search/`` (passages, vectors, the int8 model, the npm packages copied from
+  ``node_modules``) from the search index, updating the index first when it is missing or
+  stale. ``semantic_search: false`` turns it off; ``node_modules`` says where the npm
+  packages are (default: ``node_modules`` beside mkdocs.yml).
 * ``on_serve`` watches the corpus and the bibliography.
 """
 
@@ -27,6 +41,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -38,16 +53,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from . import schema
-from .bibliography import Bibliography, load_bibliography
+from .bibliography import Bibliography, Reference, load_bibliography
 from .citestyle import DEFAULT_STYLE, load_style
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, Entry, load_corpus
+from .export import FORMATS, LABEL, entry_keys
 from .problems import display_path
+from .site import export_assets, search_assets
 from .site import nav as site_nav
 from .site.bibliography_page import bibliography_page, cited_in
 from .site.gallery import gallery_page
-from .site.glossary import abbreviations, glossary_page
+from .site.glossary import abbreviation_map, abbreviations, glossary_page
 from .site.markup import source_marker
 from .site.pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
 from .site.timeline import timeline_page
@@ -64,6 +82,21 @@ class KBConfig(Config):  # type: ignore[no-untyped-call]
     csl = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
     abbreviations = c.Type(bool, default=True)
+    export = c.Type(bool, default=True)
+    semantic_search = c.Type(bool, default=True)
+    node_modules = c.Type(str, default="node_modules")
+    cite_author = c.Optional(c.Type(str))
+
+
+@dataclass(frozen=True)
+class PageCitation:
+    """What an entry page offers for citing: its references' downloads and the page itself."""
+
+    entry: Entry
+    references: tuple[Reference, ...]
+    folder: str
+    page_ref: Reference
+    harvard: str
 
 
 class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
@@ -76,6 +109,9 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         self.bib: Bibliography | None = None
         self.root = Path.cwd()
         self._tmp: Path | None = None
+        self.site: export_assets.SiteInfo | None = None
+        self._citations: dict[str, PageCitation] = {}
+        self._abbreviations: dict[str, str] = {}
 
     # -- paths --------------------------------------------------------------------------
 
@@ -103,6 +139,10 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             if problem.severity == "error":
                 log.warning(str(problem))
         self._check_related(self.corpus)
+        author = self.config.cite_author or config.site_author or f"Editors of {config.site_name}"
+        self.site = export_assets.SiteInfo(
+            config.site_name, config.site_url or "", author, export_assets.build_date()
+        )
 
         if CITATIONS_EXTENSION not in config.markdown_extensions:
             config.markdown_extensions.append(CITATIONS_EXTENSION)
@@ -114,6 +154,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         if self.config.abbreviations:
             self._tmp = Path(tempfile.mkdtemp(prefix="kb-site-"))
             terms = self.corpus.of_kind("term")
+            self._abbreviations = abbreviation_map(terms)
             (self._tmp / ABBREVIATIONS_FILE).write_text(abbreviations(terms), encoding="utf-8")
             if "abbr" not in config.markdown_extensions:
                 config.markdown_extensions.append("abbr")
@@ -171,11 +212,64 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         style = load_style(self.bib.path, self.csl_path)
         for message in style.problems:
             log.warning(f"{display_path(self.bib.path, self.root)}: {message}")
-        add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries)))
+        downloads: dict[str, str] = {}
+        if self.config.export:
+            self._add_exports(files, entries, add)
+            folder = export_assets.BIBLIOGRAPHY_FOLDER
+            downloads = {LABEL[f]: f"/{export_assets.download_name(folder, f)}" for f in FORMATS}
+        add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries), downloads))
         add(site_nav.TAGS_PAGE, tags_page(self.corpus.tags))
+        if self.config.semantic_search:
+            add(search_assets.SEARCH_PAGE, search_assets.search_page("../" if config.use_directory_urls else ""))
         if self.config.nav:
             config.nav = site_nav.build_nav(entries, docs_pages)
         return files
+
+    def _add_exports(self, files: Files, entries: list[Entry], add: Any) -> None:
+        """The citation downloads, and what each entry page needs to offer for citing."""
+        assert self.bib is not None and self.site is not None
+        bib = self.bib
+        everything = list(bib.references.values())
+        for src_uri, text in export_assets.download_files(export_assets.BIBLIOGRAPHY_FOLDER, everything).items():
+            add(src_uri, text)
+        self._citations = {}
+        template = ""
+        for entry in entries:
+            page = files.get_file_from_path(f"{entry.path_id}.md")
+            if page is None:
+                continue
+            refs = tuple(bib[k] for k in entry_keys(entry) if k in bib)
+            if refs:
+                for src_uri, text in export_assets.download_files(entry.path_id, refs).items():
+                    add(src_uri, text)
+            page_ref = export_assets.page_reference(entry, self.site, page.url)
+            template = template or export_assets.page_citation_template(entry, self.site, self.csl_path)
+            text = export_assets.page_citation_html(template, page_ref)
+            self._citations[page.src_uri] = PageCitation(entry, refs, entry.path_id, page_ref, text)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        cite = self._citations.get(page.file.src_uri)
+        if cite is None or self.site is None:
+            return html
+        links = {}
+        for fmt in FORMATS:
+            target = files.get_file_from_path(export_assets.download_name(cite.folder, fmt))
+            if target is not None:
+                links[fmt] = target.url_relative_to(page.file)
+        control = export_assets.export_control(cite.references, links)
+        box = export_assets.cite_box(cite.page_ref, cite.harvard, self.site)
+        return html + export_assets.with_abbreviations(control + box, self._abbreviations)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.config.semantic_search:
+            search_url = "ask/" if config.use_directory_urls else "ask.html"
+            output = search_assets.with_header_link(output, get_relative_url(search_url, page.url) or "./")
+        cite = self._citations.get(page.file.src_uri)
+        if cite is None or self.site is None or "</head>" not in output:
+            return output
+        meta = export_assets.highwire_meta(cite.page_ref, self.site, cite.entry.tags)
+        head, rest = output.split("</head>", 1)
+        return f"{head}{meta}\n</head>{rest}"
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.edit_url and "/../" in page.edit_url:
@@ -198,7 +292,27 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._cleanup()
+        try:
+            if self.config.semantic_search:
+                self._write_search(config)
+        finally:
+            self._cleanup()
+
+    def _write_search(self, config: MkDocsConfig) -> None:
+        """The in-browser search's files (``indexer.site.search_assets``), from the live index."""
+        from .problems import KBError
+
+        root = self._path(self.config.corpus).parent
+        try:
+            search_assets.vendor_sources(self._path(self.config.node_modules))  # fail before any indexing
+            index = search_assets.live_index(root, log.info)
+            style = load_style(self.bib.path, self.csl_path) if self.bib is not None else None
+            sizes = search_assets.write_assets(
+                Path(config.site_dir), index, self._path(self.config.node_modules), self.bib, style
+            )
+        except KBError as exc:
+            raise PluginError(f"kb: in-browser search: {exc}") from None
+        log.debug(f"kb: in-browser search: {len(sizes)} files, {sum(sizes.values()) / 1e6:.1f} MB")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cleanup()

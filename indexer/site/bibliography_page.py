@@ -44,8 +44,16 @@ def reference_block(key: str, style: CitationStyle, citing: list[Entry]) -> list
     return lines
 
 
-def bibliography_page(style: CitationStyle, citing: dict[str, list[Entry]]) -> str:
-    """The whole bibliography page."""
+def downloads_paragraph(downloads: dict[str, str]) -> list[str]:
+    """Markdown: links to the whole bibliography as files (label -> docs-root-absolute link)."""
+    links = " · ".join(f"[{md_text(label)}]({target}){{: download }}" for label, target in downloads.items())
+    return [f"**Download the whole bibliography** for a reference manager: {links}", "{: .kb-downloads }", ""]
+
+
+def bibliography_page(
+    style: CitationStyle, citing: dict[str, list[Entry]], downloads: dict[str, str] | None = None
+) -> str:
+    """The whole bibliography page; ``downloads`` (label -> link) are offered at its top."""
     keys = style.sorted_keys()
     lines = [
         front_matter({"title": "Bibliography"}),
@@ -55,6 +63,8 @@ def bibliography_page(style: CitationStyle, citing: dict[str, list[Entry]]) -> s
         "in the Harvard (Cite Them Right) style. Each reference lists the entries that cite it.",
         "",
     ]
+    if downloads:
+        lines += downloads_paragraph(downloads)
     for key in keys:
         lines += reference_block(key, style, citing.get(key, []))
     return "\n".join(lines)

@@ -86,14 +86,19 @@ def _letter_id(letter: str) -> str:
     return "digits" if letter == "#" else f"letter-{letter.lower()}"
 
 
-def abbreviations(terms: list[Entry]) -> str:
-    """``abbr`` definitions for every glossary abbreviation (first term wins a clash)."""
+def abbreviation_map(terms: list[Entry]) -> dict[str, str]:
+    """Every glossary abbreviation and what it stands for (first term wins a clash), sorted."""
     seen: dict[str, str] = {}
     for term in sorted(terms, key=lambda t: t.id):
         abbr = str(term.meta.get("abbreviation", "")).strip()
         if abbr and abbr not in seen and "]" not in abbr:
             seen[abbr] = " ".join(expansion(term).split())
-    return "".join(f"*[{abbr}]: {text}\n" for abbr, text in sorted(seen.items()))
+    return dict(sorted(seen.items()))
 
 
-__all__ = ["abbreviations", "expansion", "glossary_page", "letter_of"]
+def abbreviations(terms: list[Entry]) -> str:
+    """``abbr`` definitions for every glossary abbreviation (first term wins a clash)."""
+    return "".join(f"*[{abbr}]: {text}\n" for abbr, text in abbreviation_map(terms).items())
+
+
+__all__ = ["abbreviation_map", "abbreviations", "expansion", "glossary_page", "letter_of"]

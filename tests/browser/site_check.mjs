@@ -190,6 +190,35 @@ try {
     return { results: await page.locator(".md-search-result__item").count() };
   });
 
+  // Citation export: download each format from an entry page's "Export" links and the
+  // whole bibliography from the bibliography page; the test parses what was downloaded.
+  async function download(locator) {
+    const [file] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), locator.click()]);
+    const path = await file.path();
+    return { name: file.suggestedFilename(), text: readFileSync(path, "utf8") };
+  }
+
+  await check("export_download", async () => {
+    if (!config.exportPage) return "skipped";
+    await visit(config.exportPage, null);
+    const control = page.locator(".kb-export");
+    await control.scrollIntoViewIfNeeded();
+    const files = {};
+    for (const fmt of ["bibtex", "ris", "csljson"]) {
+      files[fmt] = await download(page.locator(`.kb-export a[data-format="${fmt}"]`));
+    }
+    const coins = await page.locator("span.Z3988").count();
+    const meta = await page.locator('head meta[name="citation_title"]').getAttribute("content");
+    const cite = page.locator("#cite-this-page");
+    await cite.scrollIntoViewIfNeeded();
+    await cite.locator("details.kb-cite-format summary").first().click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, "export-cite.png") });
+    await visit("bibliography/", null);
+    const whole = await download(page.locator('.kb-downloads a[href$=".ris"]'));
+    return { files, coins, meta, citeText: (await cite.count()) > 0, whole };
+  });
+
   for (const extra of config.extraShots || []) {
     await check(`shot:${extra.name}`, async () => visit(extra.path, extra.name));
   }

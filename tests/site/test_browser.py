@@ -3,7 +3,9 @@
 Builds the fixture site, serves it on 127.0.0.1, and runs tests/browser/site_check.mjs,
 which checks a finding page's citations and their hover preview, an abbreviation's
 tooltip, the timeline and its filter, the bibliography's anchors, the glossary, the case
-studies and the search, and intercepts every request: none may leave 127.0.0.1.
+studies and the search, downloads the citation exports (a page's references in each
+format, the whole bibliography as RIS; parsed here with bibtexparser, rispy and json),
+and intercepts every request: none may leave 127.0.0.1.
 Screenshots go to test-output/screenshots/ (git-ignored).
 
 Needs node, ``npm ci --ignore-scripts`` (playwright-core) and /usr/bin/chromium
@@ -85,6 +87,7 @@ def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> Non
         "abbrPage": "findings/co-location-what-it-achieves/",
         "citedKeys": cited,
         "searchQuery": "co-location",
+        "exportPage": "findings/co-location-what-it-achieves/",
         "extraShots": [
             {"name": "case-study", "path": "case-studies/family-of-five/"},
             {"name": "event", "path": "timeline/children-act-2004/"},
@@ -107,5 +110,35 @@ def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> Non
     )
     assert report["checks"]["abbreviation_tooltip"]["tooltip"] == "Common Assessment Framework"
     assert report["checks"]["timeline"]["events"] == 4
-    for name in ("home", "finding", "finding-tooltip", "timeline", "glossary", "bibliography", "case-studies"):
+    _check_downloads(report["checks"]["export_download"], finding_keys(built_site))
+    for name in ("home", "finding", "finding-tooltip", "timeline", "glossary", "bibliography", "case-studies",
+                 "export-cite"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+def finding_keys(built_site: Build) -> list[str]:
+    """The keys the finding page cites (its sources, then its text), as the export has them."""
+    from indexer.corpus import load_corpus
+    from indexer.export import entry_keys
+
+    corpus = load_corpus(built_site.project / "corpus")
+    return entry_keys(corpus.by_id()["co-location-what-it-achieves"])
+
+
+def _check_downloads(result: dict[str, object], keys: list[str]) -> None:
+    """What the browser downloaded parses with independent parsers and holds the page's works."""
+    import bibtexparser
+    import rispy
+
+    files = result["files"]
+    assert isinstance(files, dict)
+    assert files["bibtex"]["name"] == "references.bib"
+    library = bibtexparser.parse_string(files["bibtex"]["text"])
+    assert not library.failed_blocks and [e.key for e in library.entries] == keys
+    assert [r["id"] for r in rispy.loads(files["ris"]["text"])] == keys
+    assert [i["id"] for i in json.loads(files["csljson"]["text"])] == keys
+    assert result["coins"] == len(keys)
+    assert result["meta"] == "Co-location: what it achieves"
+    whole = result["whole"]
+    assert isinstance(whole, dict) and whole["name"] == "references.ris"
+    assert len(rispy.loads(whole["text"])) >= len(keys)

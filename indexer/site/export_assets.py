@@ -1,0 +1,284 @@
+"""Citing from the website: downloads, the export control, "Cite this page", Zotero metadata.
+
+Pure functions; the MkDocs plugin only places what they return:
+
+* ``download_files``: a folder's ``references.bib``, ``.ris`` and ``.json`` (CSL-JSON),
+  written by ``indexer.export``; for the whole bibliography and for each entry page;
+* ``export_control``: the "Export these references" links, with a COinS span
+  (``<span class="Z3988">``) per work so that Zotero's connector finds each one with
+  the right item type (``coins``);
+* ``page_reference`` / ``cite_box``: the entry page itself as a citable web page (the
+  knowledge base's editors as corporate author, the build date as access date), in
+  Harvard text, BibTeX and RIS;
+* ``highwire_meta``: ``citation_*`` meta tags (and ``og:type``/``DC.type``, which make
+  Zotero's Embedded Metadata translator save the page as a web page rather than guess a
+  journal article from ``citation_title``).
+
+The export links and the cite box carry ``data-search-exclude``: the site's search (Material's)
+does not index them, so that they do not turn up for every query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import quote, urljoin
+
+from ..bibliography import Reference, clean, is_corporate, split_names
+from ..corpus import Entry
+from ..csl import csl_name, csl_type, to_csl
+from ..export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
+from .markup import format_date
+
+EXPORT_STEM = "references"
+#: the whole bibliography's downloads, beside the bibliography page
+BIBLIOGRAPHY_FOLDER = "bibliography"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What a citation of one of the site's pages needs to know about the site."""
+
+    name: str
+    url: str  # site_url from mkdocs.yml, "" when not set
+    author: str  # a corporate author: the knowledge base's editors
+    date: dt.date  # the build date: publication and access date of the pages
+
+    def page_url(self, relative: str) -> str:
+        """The page's address: absolute under ``url``, else relative to the site's root."""
+        return urljoin(self.url if self.url.endswith("/") else self.url + "/", relative) if self.url else relative
+
+
+def build_date() -> dt.date:
+    """Today in UTC, or the date of ``$SOURCE_DATE_EPOCH`` (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()
+
+
+def download_files(folder: str, references: Sequence[Reference]) -> dict[str, str]:
+    """``{folder/references.bib: text, ...}`` in every export format."""
+    return {f"{folder}/{EXPORT_STEM}{SUFFIX[fmt]}": export(references, fmt) for fmt in FORMATS}
+
+
+def download_name(folder: str, fmt: str) -> str:
+    return f"{folder}/{EXPORT_STEM}{SUFFIX[fmt]}"
+
+
+def with_abbreviations(fragment: str, abbreviations: dict[str, str]) -> str:
+    """An HTML fragment whose text explains the glossary's abbreviations on hover, as
+    Python-Markdown's ``abbr`` does for the rest of the page (tags and their attributes
+    are left alone; copied text is unchanged)."""
+    if not abbreviations:
+        return fragment
+    pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True)) + r")\b")
+
+    def wrap(match: re.Match[str]) -> str:
+        abbr = match.group(1)
+        return f'<abbr title="{html.escape(abbreviations[abbr], quote=True)}">{abbr}</abbr>'
+
+    parts = re.split(r"(<[^>]+>)", fragment)
+    return "".join(p if p.startswith("<") else pattern.sub(wrap, p) for p in parts)
+
+
+# -- COinS ---------------------------------------------------------------------------------
+
+
+def _coins_pairs(ref: Reference) -> list[tuple[str, str]]:
+    kind = csl_type(ref)
+    pairs: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
+    if kind == "article-journal":
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article")]
+        pairs += [("rft.atitle", ref.title), ("rft.jtitle", ref.get("journal"))]
+        pairs += [("rft.volume", ref.get("volume")), ("rft.issue", ref.get("number"))]
+    elif kind in ("book", "chapter", "report", "paper-conference"):
+        genre = {"book": "book", "chapter": "bookitem", "report": "report", "paper-conference": "proceeding"}[kind]
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", genre)]
+        if kind in ("chapter", "paper-conference"):
+            pairs += [("rft.atitle", ref.title), ("rft.btitle", ref.get("booktitle"))]
+        else:
+            pairs += [("rft.btitle", ref.title)]
+        publisher = ref.get("publisher") or ref.get("institution") or ref.get("organization")
+        pairs += [("rft.place", ref.get("address")), ("rft.pub", publisher)]
+        pairs += [("rft.edition", ref.get("edition")), ("rft.series", ref.get("series"))]
+        pairs += [("rft.isbn", ref.get("isbn"))]
+    elif kind == "thesis":
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"), ("rft.title", ref.title)]
+        pairs += [("rft.inst", ref.get("school") or ref.get("institution"))]
+    else:  # Dublin Core: Zotero takes the item type from rft.type
+        zotero_type = {"legislation": "statute", "webpage": "webpage"}.get(kind, "document")
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", zotero_type)]
+        pairs += [("rft.title", ref.title)]
+        pairs += [("rft.publisher", ref.get("publisher") or ref.get("organization") or ref.get("institution"))]
+        pairs += [("rft.identifier", ref.get("url"))]
+    for name in split_names(ref.fields.get("author", "")):
+        if is_corporate(name):
+            pairs.append(("rft.aucorp", clean(name)))
+        else:
+            parts = csl_name(name)
+            family = " ".join(p for p in (parts.get("non-dropping-particle", ""), parts.get("family", "")) if p)
+            person = f"{family}, {parts['given']}" if family and parts.get("given") else parts.get("literal", family)
+            pairs.append(("rft.au", person))
+    date = ref.year
+    month = ref.get("month").lower()[:3]
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    if month in months:
+        date += f"-{months.index(month) + 1:02d}"
+    pairs.append(("rft.date", date))
+    if ref.get("pages"):
+        start, end = page_range(ref.fields["pages"])
+        pairs += [("rft.pages", f"{start}-{end}" if end else start), ("rft.spage", start), ("rft.epage", end)]
+    if ref.get("issn"):
+        pairs.append(("rft.issn", ref.get("issn")))
+    if ref.get("doi"):
+        pairs.append(("rft_id", f"info:doi/{ref.get('doi')}"))
+    if ref.get("url"):
+        pairs.append(("rft_id", ref.get("url")))
+    return [(k, v) for k, v in pairs if v]
+
+
+def coins(ref: Reference) -> str:
+    """The OpenURL ContextObject (KEV) of a reference, as a COinS span's ``title``.
+
+    Types as Zotero reads them: journal article (``mtx:journal``), book, book section
+    (``genre=bookitem``), report (``genre=report``), thesis, and through Dublin Core
+    (``mtx:dc`` with ``rft.type``) web page, statute and document.
+    """
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in _coins_pairs(ref))
+
+
+def coins_span(ref: Reference) -> str:
+    return f'<span class="Z3988" title="{html.escape(coins(ref), quote=True)}"></span>'
+
+
+# -- the page's controls -------------------------------------------------------------------
+
+
+def export_control(references: Sequence[Reference], links: dict[str, str]) -> str:
+    """HTML: links to the page's references in each format (``links``: format -> URL), with
+    a COinS span per work."""
+    if not references:
+        return ""
+    n = len(references)
+    anchors = " · ".join(
+        f'<a href="{html.escape(links[fmt], quote=True)}" download type="{MEDIA_TYPE[fmt]}" '
+        f'data-format="{fmt}">{LABEL[fmt]}</a>'
+        for fmt in FORMATS
+        if fmt in links
+    )
+    spans = "".join(coins_span(ref) for ref in references)
+    noun = "reference" if n == 1 else "references"
+    return (
+        '<div class="kb-export" id="export-references" data-search-exclude>'
+        f'<p><strong>Export the {n} {noun} of this page</strong> for a reference manager: {anchors}</p>'
+        f"{spans}</div>"
+    )
+
+
+def page_reference(entry: Entry, site: SiteInfo, relative_url: str) -> Reference:
+    """The entry's page as a citable web page (a ``@misc`` with a URL: CSL ``webpage``)."""
+    fields = {
+        "author": "{" + site.author + "}",
+        "title": entry.title,
+        "organization": site.name,
+        "howpublished": "Online knowledge base",
+        "year": str(site.date.year),
+        "url": site.page_url(relative_url),
+        "urldate": site.date.isoformat(),
+    }
+    return Reference(key=f"kb-{entry.id}", entry_type="misc", fields=fields, line=0)
+
+
+TITLE_SLOT = "\ue000kb-title\ue001"
+URL_SLOT = "\ue000kb-url\ue001"
+
+
+def page_citation_template(entry: Entry, site: SiteInfo, style_path: Path | None = None) -> str:
+    """The formatted reference of a page with slots for its title and address.
+
+    citeproc-py takes about 10 ms a reference; the site's pages differ only in title and
+    address, so one is formatted and the others filled in (``page_citation_html``).
+    """
+    from ..citestyle import render_items
+
+    template = replace(page_reference(entry, site, ""), key="kb-page")
+    template.fields.update(title=TITLE_SLOT, url=URL_SLOT)
+    return render_items([to_csl(template)], style_path, links=False)["kb-page"]
+
+
+def page_citation_html(template: str, page_ref: Reference) -> str:
+    """A page's formatted reference from ``page_citation_template``: title and address filled in."""
+    from ..citestyle import linkify_urls
+
+    text = template.replace(TITLE_SLOT, html.escape(page_ref.title, quote=False))
+    return linkify_urls(text.replace(URL_SLOT, html.escape(page_ref.get("url"), quote=False)))
+
+
+def cite_box(page_ref: Reference, harvard_html: str, site: SiteInfo) -> str:
+    """HTML: "Cite this page" in Harvard text, BibTeX and RIS."""
+    bibtex = html.escape(to_bibtex([page_ref]))
+    ris = html.escape(to_ris([page_ref]))
+    note = ""
+    if not site.url:
+        note = (
+            '<p class="kb-cite-note">The address is relative to the site\'s root: the site was '
+            "built without <code>site_url</code> in mkdocs.yml, so its full address is not known.</p>"
+        )
+    return (
+        '<div class="admonition quote kb-cite" id="cite-this-page" data-search-exclude>'
+        '<p class="admonition-title">Cite this page</p>'
+        f'<p class="kb-cite-text">{harvard_html}</p>'
+        f"{note}"
+        f'<details class="kb-cite-format"><summary>BibTeX</summary><pre><code>{bibtex}</code></pre></details>'
+        f'<details class="kb-cite-format"><summary>RIS</summary><pre><code>{ris}</code></pre></details>'
+        f'<p class="kb-cite-note">Accessed {format_date(site.date.isoformat())} (the date this site was built).</p>'
+        "</div>"
+    )
+
+
+def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ()) -> str:
+    """``<meta>`` tags for the page itself, read by Zotero, Google Scholar and others."""
+    tags_text = "; ".join(tags)
+    metas = [
+        ("name", "citation_title", page_ref.title),
+        ("name", "citation_author", site.author),
+        ("name", "citation_publication_date", site.date.strftime("%Y/%m/%d")),
+        ("name", "citation_date", site.date.strftime("%Y/%m/%d")),
+        ("name", "citation_publisher", site.name),
+        ("name", "citation_language", "en"),
+        ("name", "citation_keywords", tags_text),
+        ("name", "DC.type", "webpage"),
+        ("property", "og:type", "website"),
+        ("property", "og:title", page_ref.title),
+        ("property", "og:site_name", site.name),
+    ]
+    if site.url:
+        metas.insert(4, ("name", "citation_public_url", page_ref.get("url")))
+        metas.append(("property", "og:url", page_ref.get("url")))
+    return "\n".join(
+        f'<meta {attr}="{name}" content="{html.escape(value, quote=True)}">' for attr, name, value in metas if value
+    )
+
+
+__all__ = [
+    "BIBLIOGRAPHY_FOLDER",
+    "SiteInfo",
+    "build_date",
+    "cite_box",
+    "coins",
+    "coins_span",
+    "download_files",
+    "download_name",
+    "export_control",
+    "highwire_meta",
+    "page_citation_html",
+    "page_citation_template",
+    "page_reference",
+    "with_abbreviations",
+]
