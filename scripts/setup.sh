@@ -4,8 +4,9 @@
 #     so that nothing pulls a multi-GB CUDA build, then the project with its pinned extras;
 #   - the JavaScript packages of the website's browser code and tests (npm ci --ignore-scripts),
 #     when package.json is present;
-#   - with --browser, Debian's chromium for the browser tests (apt-get, as root).
-# Usage: scripts/setup.sh [--browser]
+#   - with --test-tools, what the tests drive from Debian: chromium (browser tests) and pandoc
+#     (a third-party citation client), through apt-get as root (or sudo).
+# Usage: scripts/setup.sh [--test-tools]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,12 +32,17 @@ if [ -f package.json ]; then
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
-    echo "setup: installing Debian's chromium for the browser tests"
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+if [ "${1:-}" = "--test-tools" ]; then
+    missing=""
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
+    if [ -n "$missing" ]; then
+        echo "setup: installing Debian's$missing for the tests"
+        SUDO=""
+        [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        # shellcheck disable=SC2086
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
     fi
 fi
 echo "setup: done ($VENV)"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh --browser), then run the whole test suite:
+# Set up (scripts/setup.sh --test-tools), then run the whole test suite:
 # ruff (lint), mypy (strict types) and pytest (unit tests, the real-model tests and the browser tests).
 # Usage: scripts/test.sh [extra pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser
+scripts/setup.sh --test-tools
 VENV="${KB_VENV:-.venv}"
 export HF_HUB_OFFLINE=1 NO_MKDOCS_2_WARNING=1
 echo "test: ruff"

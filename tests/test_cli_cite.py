@@ -135,14 +135,3 @@ def test_cite_help_has_an_example() -> None:
     result = run("cite", "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output and "kb cite" in result.output
-
-
-def test_docs_page_names_every_cite_option() -> None:
-    page = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
-    cite = main.commands["cite"]
-    for param in cite.params:
-        for opt in param.opts:
-            if opt.startswith("-") and opt not in ("--help", "--root"):
-                assert f"`{opt}" in page or f" {opt}" in page, f"docs/export.md does not mention kb cite {opt}"
-    for opt in ("--export", "-o"):
-        assert opt in page

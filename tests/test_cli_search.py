@@ -119,15 +119,3 @@ def test_query_and_queries_file_are_exclusive(fake_index: Path, fake_model) -> N
 def test_every_command_help_has_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and "Example:" in result.output
-
-
-def test_docs_page_names_every_search_command_and_option() -> None:
-    docs = Path(__file__).parents[1] / "docs"
-    page = (docs / "search.md").read_text(encoding="utf-8")
-    every_page = "\n".join(p.read_text(encoding="utf-8") for p in sorted(docs.glob("*.md")))
-    for command in ("index", "search", "bench"):
-        assert f"kb {command}" in page
-        for param in main.commands[command].params:
-            for opt in param.opts:
-                if opt.startswith("--") and opt not in ("--help", "--root"):
-                    assert opt in every_page, f"no page in docs/ mentions kb {command} {opt}"
