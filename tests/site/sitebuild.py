@@ -30,18 +30,31 @@ class Build:
         return (self.site / page / "index.html").read_text(encoding="utf-8")
 
 
-def make_project(dest: Path, edit_uri: str | None = EDIT_URI) -> Path:
-    """Copy the fixture project to ``dest`` with the repository's mkdocs.yml and assets."""
+def make_project(dest: Path, edit_uri: str | None = EDIT_URI, semantic_search: bool = False) -> Path:
+    """Copy the fixture project to ``dest`` with the repository's mkdocs.yml and assets.
+
+    The in-browser search is off unless asked for (it needs the search index and the model;
+    ``test_search_browser.py`` builds the real site with it)."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("corpus", "docs"):
         shutil.copytree(SITE_FIXTURE / name, dest / name)
     shutil.copy(SITE_FIXTURE / "bibliography.bib", dest / "bibliography.bib")
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if not semantic_search:
+        config = with_kb_options(config, semantic_search="false")
     if edit_uri:
         config += f"\nedit_uri: {edit_uri}\n"
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest
+
+
+def with_kb_options(config: str, **options: str) -> str:
+    """``mkdocs.yml`` text with options added to the ``kb`` plugin's block."""
+    marker = "  - kb:\n"
+    assert marker in config, "mkdocs.yml has no kb plugin block"
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    return config.replace(marker, marker + lines, 1)
 
 
 def build(project: Path, site: Path, strict: bool = True) -> Build:

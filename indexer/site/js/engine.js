@@ -1,0 +1,258 @@
+// The search engine of the site, in the browser: the same steps as `kb search`.
+//
+//   query -> whitespace folded, cut at 2,000 characters -> glossary expansion
+//         -> BM25 (stemmed words, English stop words; Lucene variant as bm25s)
+//         -> dense ranking (inner product with the chunk vectors) once the model is ready
+//         -> reciprocal rank fusion (k = 60, 100 candidates each), as indexer/search.py.
+//
+// Pure functions over the data of index.json: no DOM here (page.js shows the results).
+
+const MAX_QUERY_CHARS = 2000;
+const QUOTES = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"' };
+const SEPARATORS = /[^\p{L}\p{N}_']+/gu;
+const PAREN = /\s*\([^()]*\)\s*/g;
+const ACRONYM = /^[A-Z][A-Z0-9&]*[A-Z0-9]s?$/;
+const WORD = /[\p{L}\p{N}_]{2,}/gu;
+
+// -- glossary expansion (indexer/expansion.py) ------------------------------------------
+
+export function normalise(text) {
+  const folded = text.replace(/[\u2018\u2019\u201c\u201d]/g, (c) => QUOTES[c]).toLowerCase();
+  return folded.replace(SEPARATORS, " ").split(/\s+/).filter(Boolean).join(" ");
+}
+
+export function isAcronym(name) {
+  return ACRONYM.test(name);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function mentions(query, padded, term, name) {
+  const key = normalise(name);
+  if (!key) return false;
+  if (name === term.abbreviation && name.length <= 2) {
+    return new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, "u").test(query);
+  }
+  return padded.includes(` ${key} `) || padded.includes(` ${key}s `);
+}
+
+/** The query with the glossary names it implies: {query, added, decoded, text, extra}. */
+export function expand(table, query) {
+  const padded = ` ${normalise(query)} `;
+  const added = new Map();
+  const decoded = [];
+  for (const term of table.terms || []) {
+    const title = term.names[0];
+    const titles = new Set([title, title.replace(PAREN, " ").trim()]);
+    const named = term.names.filter((n) => mentions(query, padded, term, n));
+    if (!named.length) continue;
+    if (!named.some((n) => titles.has(n))) {
+      if (!added.has(normalise(title))) added.set(normalise(title), title);
+      if (named.some(isAcronym)) decoded.push(title);
+    } else if (term.abbreviation && !named.includes(term.abbreviation)) {
+      if (!added.has(normalise(term.abbreviation))) added.set(normalise(term.abbreviation), term.abbreviation);
+    }
+  }
+  const uniqueDecoded = [...new Set(decoded)];
+  const addedNames = [...added.values()];
+  return {
+    query,
+    added: addedNames,
+    decoded: uniqueDecoded,
+    text: uniqueDecoded.length ? `${query} (${uniqueDecoded.join("; ")})` : query,
+    extra: addedNames.filter((n) => !uniqueDecoded.includes(n)).join(" ; "),
+  };
+}
+
+// -- BM25 (indexer/lexical.py: bm25s, method "lucene") ----------------------------------
+
+export function embedText(chunk) {
+  const head = chunk.section_path.length ? `${chunk.title}: ${chunk.section_path.join(" > ")}` : chunk.title;
+  return `${head}\n${chunk.text}`;
+}
+
+const SUFFIXES = ["ies", "es", "s", "ing", "ed", "ly", "ment", "ness", "ation", "ational"];
+
+export class Lexical {
+  constructor(settings, texts) {
+    this.k1 = settings.k1;
+    this.b = settings.b;
+    this.stop = new Set(settings.stopwords);
+    this.stems = new Map(Object.entries(settings.stems));
+    this.postings = new Map(); // term -> [[doc, tf], ...]
+    this.lengths = new Float32Array(texts.length);
+    texts.forEach((text, doc) => {
+      const counts = new Map();
+      const tokens = this.tokenize(text, false);
+      for (const t of tokens) counts.set(t, (counts.get(t) || 0) + 1);
+      this.lengths[doc] = tokens.length;
+      for (const [t, tf] of counts) {
+        if (!this.postings.has(t)) this.postings.set(t, []);
+        this.postings.get(t).push([doc, tf]);
+      }
+    });
+    this.size = texts.length;
+    this.avgdl = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.size);
+  }
+
+  stem(word, guess) {
+    const known = this.stems.get(word);
+    if (known !== undefined) return known;
+    if (guess && !this.postings.has(word)) {
+      // a word the corpus does not have: try the stem of a form it has ("achieves" -> "achiev")
+      for (const suffix of SUFFIXES) {
+        if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
+          const base = word.slice(0, -suffix.length);
+          for (const form of [base, base + "e", base + "y"]) {
+            const stem = this.stems.has(form) ? this.stems.get(form) : form;
+            if (this.postings.has(stem)) return stem;
+          }
+        }
+      }
+    }
+    return word;
+  }
+
+  tokenize(text, guess = true) {
+    const words = text.toLowerCase().match(WORD) || [];
+    return words.filter((w) => !this.stop.has(w)).map((w) => this.stem(w, guess));
+  }
+
+  /** Every chunk's BM25 score for `text` (Float32Array). */
+  scores(text) {
+    const out = new Float32Array(this.size);
+    for (const term of this.tokenize(text)) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      const idf = Math.log(1 + (this.size - list.length + 0.5) / (list.length + 0.5));
+      for (const [doc, tf] of list) {
+        const norm = this.k1 * (1 - this.b + (this.b * this.lengths[doc]) / this.avgdl);
+        out[doc] += (idf * tf) / (tf + norm);
+      }
+    }
+    return out;
+  }
+}
+
+// -- ranking -----------------------------------------------------------------------------
+
+/** The best `depth` (index, score) pairs, best first, ties by index; `allowed` may be null. */
+export function top(scores, allowed, depth, positive) {
+  const candidates = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (allowed && !allowed[i]) continue;
+    if (positive && !(scores[i] > 0)) continue;
+    if (scores[i] === -Infinity) continue;
+    candidates.push(i);
+  }
+  candidates.sort((a, b) => scores[b] - scores[a] || a - b);
+  return candidates.slice(0, depth).map((i) => [i, scores[i]]);
+}
+
+export function reciprocalRankFusion(rankings, k) {
+  const scores = new Map();
+  for (const ranking of rankings) {
+    ranking.forEach((doc, n) => scores.set(doc, (scores.get(doc) || 0) + 1 / (k + n + 1)));
+  }
+  return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+}
+
+/** Chunks that pass the filters: any of the kinds, all of the tags. */
+export function allowedMask(chunks, kinds, tags) {
+  if (!kinds.size && !tags.size) return null;
+  return chunks.map((c) => (!kinds.size || kinds.has(c.kind)) && [...tags].every((t) => c.tags.includes(t)));
+}
+
+export function cleanQuery(query) {
+  return query.split(/\s+/).filter(Boolean).join(" ").slice(0, MAX_QUERY_CHARS);
+}
+
+export class Engine {
+  constructor(index) {
+    this.index = index;
+    this.chunks = index.chunks;
+    this.depth = index.fusion.depth;
+    this.rrfK = index.fusion.rrf_k;
+    this.lexical = new Lexical(index.bm25, index.chunks.map(embedText));
+    this.extraWeight = index.bm25.extra_weight;
+    this.vectors = null; // Float32Array, count x dim, once loaded
+    this.dim = index.dim;
+  }
+
+  setVectors(vectors) {
+    this.vectors = vectors;
+  }
+
+  lexicalRanking(expansion, allowed) {
+    let scores = this.lexical.scores(expansion.text);
+    if (expansion.extra) {
+      const extra = this.lexical.scores(expansion.extra);
+      scores = scores.map((s, i) => s + this.extraWeight * extra[i]);
+    }
+    return top(scores, allowed, this.depth, true);
+  }
+
+  denseRanking(queryVector, allowed) {
+    const n = this.chunks.length;
+    const dim = this.dim;
+    const scores = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const base = i * dim;
+      for (let j = 0; j < dim; j++) s += this.vectors[base + j] * queryVector[j];
+      scores[i] = s;
+    }
+    return top(scores, allowed, this.depth, false);
+  }
+
+  /**
+   * Rank chunks for `query`. `mode` is hybrid, semantic or lexical; `queryVector` is the
+   * embedding of `expansion.text` (null: lexical results only).
+   * Returns {expansion, mode, hits: [{chunk, index, score, rank}]}.
+   */
+  search(query, { mode = "hybrid", topK = 10, kinds = new Set(), tags = new Set(), queryVector = null } = {}) {
+    const cleaned = cleanQuery(query);
+    const expansion = expand(this.index.expansion, cleaned);
+    const allowed = allowedMask(this.chunks, kinds, tags);
+    const depth = Math.max(this.depth, topK);
+    let ranked;
+    let used = mode;
+    if (!cleaned) return { expansion, mode, hits: [] };
+    const dense = queryVector && this.vectors && mode !== "lexical";
+    if (!dense) used = "lexical";
+    if (used === "lexical") {
+      ranked = this.lexicalRanking(expansion, allowed);
+    } else if (mode === "semantic") {
+      ranked = this.denseRanking(queryVector, allowed);
+    } else {
+      const d = this.denseRanking(queryVector, allowed).map(([i]) => i);
+      const l = this.lexicalRanking(expansion, allowed).map(([i]) => i);
+      ranked = reciprocalRankFusion([d, l], this.rrfK);
+    }
+    const hits = ranked.slice(0, Math.min(topK, depth)).map(([i, score], n) => ({
+      chunk: this.chunks[i],
+      index: i,
+      score,
+      rank: n + 1,
+    }));
+    return { expansion, mode: used, hits };
+  }
+}
+
+/** float16 little-endian bytes -> Float32Array. */
+export function decodeFloat16(buffer) {
+  const half = new Uint16Array(buffer);
+  const out = new Float32Array(half.length);
+  for (let i = 0; i < half.length; i++) {
+    const h = half[i];
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const fraction = h & 0x3ff;
+    if (exponent === 0) out[i] = sign * 2 ** -14 * (fraction / 1024);
+    else if (exponent === 31) out[i] = fraction ? NaN : sign * Infinity;
+    else out[i] = sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+  }
+  return out;
+}

