@@ -7,6 +7,9 @@ words such as "what" and "how"), Snowball (Porter 2) stems.
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -26,23 +29,52 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Stemmed word tokens of each text (the same for chunks and queries)."""
-    import bm25s
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
+_TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")  # bm25s's token pattern
 
-    tokens: list[list[str]] = bm25s.tokenize(
-        list(texts), stopwords=list(STOPWORDS_EN_PLUS), stemmer=_stemmer(), return_ids=False, show_progress=False
-    )
-    return tokens
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """bm25s's longer English stop-word list, read without importing bm25s (which pulls in scipy)."""
+    spec = importlib.util.find_spec("bm25s")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    if not folders:
+        raise ImportError("bm25s is not installed")
+    module_spec = importlib.util.spec_from_file_location("_kb_bm25s_stopwords", Path(folders[0]) / "stopwords.py")
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError("bm25s/stopwords.py not found")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.STOPWORDS_EN_PLUS)
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Stemmed word tokens of each text (the same for chunks and queries).
+
+    The same steps as ``bm25s.tokenize(..., stopwords=STOPWORDS_EN_PLUS, stemmer=...)``
+    (lowercase, bm25s's token pattern, stop words removed, Snowball stems), done here so
+    that a query is tokenised without importing bm25s; a test checks they agree.
+    """
+    stop = stopwords()
+    words = [[w for w in _TOKEN_RE.findall(text.lower()) if w not in stop] for text in texts]
+    unique = sorted({w for doc in words for w in doc})
+    stems = dict(zip(unique, _stemmer().stemWords(unique), strict=True))
+    return [[stems[w] for w in doc] for doc in words]
 
 
 class LexicalIndex:
-    """A BM25 index over chunk texts; ``scores`` gives every chunk's score for a query."""
+    """A BM25 index over chunk texts; ``scores`` gives every chunk's score for a query.
 
-    def __init__(self, retriever: Any, size: int) -> None:
-        self.retriever = retriever
+    Built and saved with bm25s; loaded from bm25s's saved arrays with numpy alone (the
+    precomputed per-token scores in CSC form), so the query path never imports bm25s or scipy.
+    """
+
+    def __init__(self, vocab: dict[str, int], data: Any, indices: Any, indptr: Any, size: int) -> None:
+        self.vocab = vocab
+        self.data = data
+        self.indices = indices
+        self.indptr = indptr
         self.size = size
+        self._retriever: Any = None
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -51,29 +83,39 @@ class LexicalIndex:
         retriever = bm25s.BM25()
         if texts:
             retriever.index(tokenize(texts), show_progress=False)
-        return cls(retriever, len(texts))
+            scores = retriever.scores
+            index = cls(dict(retriever.vocab_dict), scores["data"], scores["indices"], scores["indptr"], len(texts))
+        else:
+            index = cls({}, None, None, None, 0)
+        index._retriever = retriever
+        return index
 
     def save(self, folder: Path) -> None:
         if self.size:
-            self.retriever.save(str(folder / BM25_DIR), show_progress=False)
+            self._retriever.save(str(folder / BM25_DIR), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path, size: int) -> LexicalIndex:
-        import bm25s
+        import numpy as np
 
         if not size:
-            return cls(bm25s.BM25(), 0)
-        return cls(bm25s.BM25.load(str(folder / BM25_DIR), show_progress=False), size)
+            return cls({}, None, None, None, 0)
+        base = folder / BM25_DIR
+        vocab = json.loads((base / "vocab.index.json").read_text(encoding="utf-8"))
+        data, indices, indptr = (np.load(base / f"{name}.csc.index.npy") for name in ("data", "indices", "indptr"))
+        return cls(vocab, data, indices, indptr, size)
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk for ``query`` (zeros when no query word is indexed)."""
         import numpy as np
 
+        result: npt.NDArray[np.float32] = np.zeros(self.size, dtype=np.float32)
         if not self.size:
-            return np.zeros(0, dtype=np.float32)
-        vocab = self.retriever.vocab_dict
-        tokens = [t for t in tokenize([query])[0] if t in vocab]
-        if not tokens:
-            return np.zeros(self.size, dtype=np.float32)
-        result: npt.NDArray[np.float32] = np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+            return result
+        for token in tokenize([query])[0]:
+            token_id = self.vocab.get(token)
+            if token_id is None:
+                continue
+            start, end = int(self.indptr[token_id]), int(self.indptr[token_id + 1])
+            np.add.at(result, self.indices[start:end], self.data[start:end])
         return result

@@ -116,12 +116,11 @@ def reference_records(
 def lexical_settings(texts: Iterable[str]) -> dict[str, Any]:
     """BM25 as the CLI has it (bm25s, Lucene variant): parameters, stop words and the stems of
     the corpus's words (only those that change), so the page tokenises like ``kb search``."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
     from ..lexical import _stemmer
+    from ..lexical import stopwords as stop_words
 
-    stopwords = sorted(set(STOPWORDS_EN_PLUS))
-    stop = set(stopwords)
+    stop = stop_words()
+    stopwords = sorted(stop)
     words = sorted({w for text in texts for w in _WORD_RE.findall(text.lower()) if w not in stop})
     stems = _stemmer().stemWords(words)
     return {
@@ -329,8 +328,10 @@ def write_assets(
     (out / MODEL_DIR).mkdir(parents=True, exist_ok=True)
     (out / VENDOR_DIR).mkdir(parents=True, exist_ok=True)
     document = index_document(index, bib, style)
-    vectors = np.stack([index.dense.reconstruct(i) for i in range(index.dense.ntotal)]) if index.dense.ntotal else (
-        np.zeros((0, index.manifest.dim), dtype=np.float32)
+    vectors = (
+        np.stack([index.dense.reconstruct(i) for i in range(index.dense.ntotal)])
+        if index.dense.ntotal
+        else (np.zeros((0, index.manifest.dim), dtype=np.float32))
     )
     shutil.copyfile(model(index.onnx_folder), out / MODEL_DIR / ONNX_FILE)
     # the version in the URL keys the browser's cache: a new model is never taken from an old cache
