@@ -6,33 +6,20 @@
 //          "queries": ["..."], "firstQuery": "...", "xssQuery": "...", "runs": 5}
 // Prints one JSON object (last line): checks, timings, per-query embeddings and rankings,
 // every request made (path and when), and any request to another host (aborted).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { assert, launchChromium, makeChecks } from "./harness.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const base = config.base;
 const origin = new URL(base).origin;
 const out = config.out;
-const checks = {};
+const { checks, check } = makeChecks();
 const external = [];
 const requests = [];
 const consoleErrors = [];
 const report = { checks, external, requests, consoleErrors };
 
-async function check(name, fn) {
-  try {
-    const result = await fn();
-    checks[name] = result === undefined ? true : result;
-  } catch (error) {
-    checks[name] = String(error && error.message ? error.message : error).split("\n")[0];
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,22 +28,7 @@ const median = (xs) => {
 
 const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/|vectors\.bin|embed\.js)/.test(r.url));
 
-const userDataDir = mkdtempSync(join(tmpdir(), "kb-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: config.chromium || "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const { context, close: closeBrowser } = await launchChromium(config.chromium);
 const started = Date.now();
 try {
   await context.route("**/*", (route) => {
@@ -253,7 +225,6 @@ try {
     return { status, results };
   });
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await closeBrowser();
 }
 console.log(JSON.stringify(report));

@@ -8,48 +8,18 @@
 // Every request is intercepted: any request to a host other than 127.0.0.1 is recorded
 // and aborted, so the test can assert that the site never leaves its own origin.
 import { readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { assert, launchChromium, makeChecks } from "./harness.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const base = config.base;
 const out = config.out;
-const checks = {};
+const { checks, check } = makeChecks();
 const external = [];
 const consoleErrors = [];
 
-async function check(name, fn) {
-  try {
-    const result = await fn();
-    checks[name] = result === undefined ? true : result;
-  } catch (error) {
-    checks[name] = String(error && error.message ? error.message : error).split("\n")[0];
-  }
-}
 
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const userDataDir = mkdtempSync(join(tmpdir(), "kb-chromium-"));
-// A fresh profile: playwright passes it to chromium as --user-data-dir.
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: config.chromium || "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const { context, close: closeBrowser } = await launchChromium(config.chromium);
 try {
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
@@ -223,7 +193,6 @@ try {
     await check(`shot:${extra.name}`, async () => visit(extra.path, extra.name));
   }
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await closeBrowser();
 }
 console.log(JSON.stringify({ checks, external, consoleErrors }));

@@ -7,11 +7,16 @@ runs ``mkdocs build --strict`` in a subprocess, as CI and editors run it.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,3 +70,25 @@ def build(project: Path, site: Path, strict: bool = True) -> Build:
         command.append("--strict")
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
     return Build(project, site, done.returncode, done.stdout + done.stderr)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path, subpath: str = "") -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) in a thread; yields the base URL.
+
+    With ``subpath``, the folder must hold the site under that name, and the URL ends in it.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/" + (f"{subpath}/" if subpath else "")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -15,19 +15,16 @@ KB_SKIP_BROWSER=1 to skip this test on purpose.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sitebuild import REPO, Build
+from sitebuild import REPO, Build, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -36,23 +33,10 @@ SCREENSHOTS = REPO / "test-output" / "screenshots"
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served(built_site: Build) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(built_site.site) as url:
+        yield url
 
 
 def _require_tools() -> str:
@@ -96,9 +80,7 @@ def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> Non
     }
     config_path = tmp_path / "browser.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")
-    done = subprocess.run(
-        [node, str(SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True, timeout=240
-    )
+    done = subprocess.run([node, str(SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr or done.stdout
     report = json.loads(done.stdout.strip().splitlines()[-1])
     failed = {name: result for name, result in report["checks"].items() if isinstance(result, str)}
@@ -111,8 +93,16 @@ def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> Non
     assert report["checks"]["abbreviation_tooltip"]["tooltip"] == "Common Assessment Framework"
     assert report["checks"]["timeline"]["events"] == 4
     _check_downloads(report["checks"]["export_download"], finding_keys(built_site))
-    for name in ("home", "finding", "finding-tooltip", "timeline", "glossary", "bibliography", "case-studies",
-                 "export-cite"):
+    for name in (
+        "home",
+        "finding",
+        "finding-tooltip",
+        "timeline",
+        "glossary",
+        "bibliography",
+        "case-studies",
+        "export-cite",
+    ):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
 
 

