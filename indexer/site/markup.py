@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 
 from ..corpus import Entry
 from ..schema import KIND_LABEL
@@ -11,8 +12,18 @@ from ..schema import KIND_LABEL
 _MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]#|])")
 _TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -62,3 +73,17 @@ def format_date(value: str) -> str:
 def source_marker(shown_path: str, line: int) -> str:
     """The comment that tells the citations extension where the next line comes from."""
     return f"<!-- kb-source: {shown_path}:{line} -->"
+
+
+def by_title(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries sorted by title (case-insensitive), then id."""
+    return sorted(entries, key=lambda e: (e.title.casefold(), e.id))
+
+
+def grouped(entries: Iterable[Entry], field: str, labels: dict[str, str]) -> list[tuple[str, str, list[Entry]]]:
+    """``(value, label, entries by title)`` for each value of ``field`` in ``labels``' order; empty groups left out."""
+    pool = list(entries)
+    groups = [
+        (value, label, by_title(e for e in pool if e.meta.get(field) == value)) for value, label in labels.items()
+    ]
+    return [(value, label, members) for value, label, members in groups if members]

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from .. import schema
 from ..corpus import Entry
 from .glossary import _sort_key
+from .markup import by_title, grouped
 from .timeline import event_label, event_sort_key
 
 NavItem = str | dict[str, "str | list[NavItem]"]
@@ -30,10 +31,6 @@ def _page(entry: Entry, title: str | None = None) -> NavItem:
     return {title or entry.title: f"{entry.path_id}.md"}
 
 
-def _by_title(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.title.casefold(), e.id))
-
-
 def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
     """The nav for ``mkdocs.yml``'s format. ``docs_pages``: hand-written pages (src URIs)."""
     of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
@@ -45,25 +42,21 @@ def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
         nav.append({"About the sources": ABOUT_SOURCES_PAGE})
 
     findings: list[NavItem] = [INDEX_PAGES["findings"]]
-    for theme, label in schema.FINDING_THEMES.items():
-        group = _by_title(e for e in of["finding"] if e.meta.get("theme") == theme)
-        if group:
-            findings.append({label: [_page(e) for e in group]})
+    for _theme, label, group in grouped(of["finding"], "theme", schema.FINDING_THEMES):
+        findings.append({label: [_page(e) for e in group]})
     nav.append({"Findings": findings})
 
     strategies: list[NavItem] = [INDEX_PAGES["strategies"]]
-    for domain, label in schema.STRATEGY_DOMAINS.items():
-        group = _by_title(e for e in of["strategy"] if e.meta.get("domain") == domain)
-        if group:
-            strategies.append({label: [_page(e) for e in group]})
+    for _domain, label, group in grouped(of["strategy"], "domain", schema.STRATEGY_DOMAINS):
+        strategies.append({label: [_page(e) for e in group]})
     nav.append({"Practice strategies": strategies})
 
-    nav.append({"Procedures": [INDEX_PAGES["procedures"], *(_page(e) for e in _by_title(of["procedure"]))]})
+    nav.append({"Procedures": [INDEX_PAGES["procedures"], *(_page(e) for e in by_title(of["procedure"]))]})
     events = sorted(of["event"], key=event_sort_key)
     nav.append({"Timeline": [INDEX_PAGES["timeline"], *(_page(e, event_label(e)) for e in events)]})
     terms = sorted(of["term"], key=lambda e: _sort_key(e.title))
     nav.append({"Glossary": [INDEX_PAGES["glossary"], *(_page(e) for e in terms)]})
-    nav.append({"Case studies": [INDEX_PAGES["case-studies"], *(_page(e) for e in _by_title(of["case-study"]))]})
+    nav.append({"Case studies": [INDEX_PAGES["case-studies"], *(_page(e) for e in by_title(of["case-study"]))]})
     sources = sorted(of["source"], key=lambda e: (str(e.meta.get("year", "")), e.title.casefold()))
     nav.append({"Source overviews": [INDEX_PAGES["sources"], *(_page(e) for e in sources)]})
     nav.append({"Bibliography": BIBLIOGRAPHY_PAGE})

@@ -15,7 +15,7 @@ import yaml
 
 from .. import schema
 from ..corpus import Entry
-from .markup import format_date, kind_label, link, md_text, page_link, source_marker
+from .markup import by_title, format_date, grouped, kind_label, link, md_text, page_link, source_marker
 
 
 def front_matter(data: dict[str, object]) -> str:
@@ -107,10 +107,6 @@ def entry_list(entries: Iterable[Entry]) -> list[str]:
     return [f"- {link(e)}: {md_text(e.summary)}" for e in entries]
 
 
-def by_title(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.title.casefold(), e.id))
-
-
 def findings_index(findings: list[Entry]) -> str:
     """Findings grouped by theme, in the themes' reading order."""
     lines = [
@@ -121,10 +117,7 @@ def findings_index(findings: list[Entry]) -> str:
         "cites the studies it rests on; follow a citation to its full reference.",
         "",
     ]
-    for theme, label in schema.FINDING_THEMES.items():
-        group = by_title(e for e in findings if e.meta.get("theme") == theme)
-        if not group:
-            continue
+    for theme, label, group in grouped(findings, "theme", schema.FINDING_THEMES):
         lines += [f"## {md_text(label)} {{#{theme}}}", "", *entry_list(group), ""]
     return "\n".join(lines)
 
@@ -139,10 +132,7 @@ def strategies_index(strategies: list[Entry]) -> str:
         "Lamont's review (Table 5.1), and practical tools and templates.",
         "",
     ]
-    for domain, label in schema.STRATEGY_DOMAINS.items():
-        group = [e for e in strategies if e.meta.get("domain") == domain]
-        if not group:
-            continue
+    for domain, label, group in grouped(strategies, "domain", schema.STRATEGY_DOMAINS):
         lines += [f"## {md_text(label)} {{#{domain}}}", ""]
         headings: dict[str, list[Entry]] = {}
         for entry in group:
