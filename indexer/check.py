@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
-from .citations import parse_citations
+from .citations import mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .problems import Problem, display_path
 
 _LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list
 def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Problem]:
     """Relative links must point at an existing corpus entry (or file) from this file."""
     shown = _shown(entry, display_root)
-    body = _FENCE_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), entry.body)
+    body = mask_code(entry.body)
     problems: list[Problem] = []
     for match in _LINK_RE.finditer(body):
         target = match.group("target").strip("<>")

@@ -47,7 +47,7 @@ class Citation:
         return tuple(item.key for item in self.items)
 
 
-def _mask_code(text: str) -> str:
+def mask_code(text: str) -> str:
     """Blank out code so that citations inside it are not seen (offsets are kept)."""
 
     def blank(match: re.Match[str]) -> str:
@@ -73,7 +73,7 @@ def _parse_item(raw: str) -> CiteItem | None:
 
 def parse_citations(text: str) -> list[Citation]:
     """All citations in ``text``, in order of appearance."""
-    masked = _mask_code(text)
+    masked = mask_code(text)
     found: list[Citation] = []
     taken: list[tuple[int, int]] = []
     for match in _BRACKET_RE.finditer(masked):
