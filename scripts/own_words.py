@@ -98,7 +98,7 @@ def _quote_mask(text: str) -> list[bool]:
     for i, ch in enumerate(text):
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        if ch in "\"“”":
+        if ch in '"“”':
             if ch == "“":
                 double = True
             elif ch == "”":
@@ -212,9 +212,7 @@ def ngram_index(words: tuple[str, ...], n: int) -> set[tuple[str, ...]]:
     return {words[i : i + n] for i in range(len(words) - n + 1)}
 
 
-def shared_runs(
-    path: str, tokens: list[Token], sources: dict[str, set[tuple[str, ...]]], n: int
-) -> Iterator[Run]:
+def shared_runs(path: str, tokens: list[Token], sources: dict[str, set[tuple[str, ...]]], n: int) -> Iterator[Run]:
     """Maximal runs of ``n`` or more words of ``tokens`` found in one source."""
     segments: list[list[Token]] = [[]]
     for token in tokens:
@@ -258,6 +256,10 @@ def is_allowed(run: Run, allowed: list[tuple[str, ...]], n: int) -> bool:
     return True
 
 
+class AllowListError(Exception):
+    """An allow-list line without a reason."""
+
+
 def load_allowed(path: Path) -> list[tuple[str, ...]]:
     """Allowed phrases: one a line, each followed by ``# reason``; ``#`` lines are comments."""
     phrases = []
@@ -266,7 +268,7 @@ def load_allowed(path: Path) -> list[tuple[str, ...]]:
             continue
         phrase, sep, reason = line.partition("#")
         if not sep or not reason.strip():
-            raise SystemExit(f"Error: {path}:{number}: allowed phrase has no reason after '#'")
+            raise AllowListError(f"Error: {path}:{number}: allowed phrase has no reason after '#'")
         phrases.append(normalise_phrase(phrase))
     return phrases
 
@@ -279,8 +281,12 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("sources", type=Path, help="folder of source texts (every *.txt file in it)")
-    parser.add_argument("--root", type=Path, default=ROOT, help="project folder holding corpus/ (default: this repository)")
-    parser.add_argument("--allowed", type=Path, default=None, help="allow-list file (default: ROOT/scripts/own_words_allowed.txt)")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="project folder holding corpus/ (default: this repository)"
+    )
+    parser.add_argument(
+        "--allowed", type=Path, default=None, help="allow-list file (default: ROOT/scripts/own_words_allowed.txt)"
+    )
     parser.add_argument("--min-words", type=int, default=12, help="shortest run reported (default: 12)")
     parser.add_argument("--show-allowed", action="store_true", help="also list the runs the allow-list excuses")
     args = parser.parse_args(argv)
@@ -293,7 +299,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: --root: {corpus} is not a folder", file=sys.stderr)
         return 2
     allowed_path = args.allowed or args.root / "scripts" / "own_words_allowed.txt"
-    allowed = load_allowed(allowed_path) if allowed_path.is_file() else []
+    if not allowed_path.is_file():
+        print(f"Error: --allowed: {allowed_path} is not a file", file=sys.stderr)
+        return 2
+    try:
+        allowed = load_allowed(allowed_path)
+    except AllowListError as error:
+        print(error, file=sys.stderr)
+        return 2
     sources = {
         p.name: ngram_index(source_words(p.read_text(encoding="utf-8")), n) for p in sorted(args.sources.glob("*.txt"))
     }
@@ -312,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
                 reported += 1
             if not ok or args.show_allowed:
                 mark = " (allowed)" if ok else ""
-                print(f'{run.path}:{run.line}: {len(run.words)} words shared with {run.source}{mark}: "{" ".join(run.words)}"')
+                words = " ".join(run.words)
+                print(f'{run.path}:{run.line}: {len(run.words)} words shared with {run.source}{mark}: "{words}"')
     print(f"{reported} runs of {n} or more words shared with a source; {excused} allowed by {allowed_path.name}")
     return 1 if reported else 0
 
