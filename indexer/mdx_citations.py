@@ -19,6 +19,7 @@ says that the next line is line LINE of PATH; messages then name that file and l
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -222,6 +223,9 @@ class CitationsExtension(Extension):  # type: ignore[misc]  # markdown ships no 
         style = self.style()
         href = f"{self.getConfig('bibliography_url')}#{quote(key, safe='')}"
         tip = title if title is not None else (style.reference_text(key) if style else key)
+        # the theme's tooltip shows the title attribute as HTML: the text is escaped for it here
+        # (and for the attribute by the serializer)
+        tip = html.escape(tip, quote=True)
         return _fragment("a", html_text, href=href, title=tip, **{"class": "citation-ref"})
 
     def _item(self, item: CiteItem, narrative: bool) -> tuple[str, ET.Element | None]:

@@ -81,7 +81,9 @@ def with_abbreviations(fragment: str, abbreviations: dict[str, str]) -> str:
 
     def wrap(match: re.Match[str]) -> str:
         abbr = match.group(1)
-        return f'<abbr title="{html.escape(abbreviations[abbr], quote=True)}">{abbr}</abbr>'
+        # escaped twice: once for the attribute, once for the theme's tooltip (which is HTML)
+        tip = html.escape(html.escape(abbreviations[abbr], quote=True), quote=True)
+        return f'<abbr title="{tip}">{html.escape(abbr)}</abbr>'
 
     parts = re.split(r"(<[^>]+>)", fragment)
     return "".join(p if p.startswith("<") else pattern.sub(wrap, p) for p in parts)
