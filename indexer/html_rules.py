@@ -36,7 +36,7 @@ RESERVED_COMMENTS = ("kb-source:", "kb:", "material/tags")
 # what Python-Markdown and the browser treat as the start of markup: "<" then a letter, "/", "!" or "?"
 _MARKUP_RE = re.compile(r"<(?P<open>[/!?]?)(?P<name>[A-Za-z][A-Za-z0-9:-]*|\[CDATA\[|--)?")
 _AUTOLINK_RE = re.compile(r"<(?:(?:https?|ftp)://[^<>\s]*|[^<>\s!]+@[^@<>\s]+)>", re.I)
-_TARGET_RE = re.compile(r"\]\(\s*(?P<target><[^>\n]*>|[^)\s]*)")
+_TARGET_RE = re.compile(r"\]\([ \t]*\n?[ \t]*")
 _REF_DEF_RE = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]\n^][^\]\n]*)\]:[ \t]*(?P<target><[^>\n]*>|\S+)", re.M)
 _REF_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\](?:\[(?P<label>[^\]\n]*)\])?(?!\()")
 _ATTR_LIST_RE = re.compile(r"\{:?(?P<body>[^{}\n]*)\}")
@@ -81,6 +81,24 @@ def _is_image(body: str, close: int) -> bool:
     return False
 
 
+def _target(body: str, start: int) -> str:
+    """The link destination starting at ``start``: ``<...>``, or up to a blank or an unbalanced ``)``."""
+    if body.startswith("<", start):
+        end = body.find(">", start)
+        return body[start : end + 1] if end >= 0 and "\n" not in body[start:end] else body[start:start]
+    depth, pos = 0, start
+    while pos < len(body) and not body[pos].isspace():
+        char = body[pos]
+        if char == "(" and not _escaped(body, pos):
+            depth += 1
+        elif char == ")" and not _escaped(body, pos):
+            if depth == 0:
+                break
+            depth -= 1
+        pos += 1
+    return body[start:pos]
+
+
 def _link_problem(target: str, image: bool) -> str | None:
     scheme = url_scheme(target)
     shown = target.strip("<>")
@@ -112,7 +130,7 @@ def _markup_problems(body: str) -> list[tuple[int, str]]:
             if text.startswith(RESERVED_COMMENTS):
                 found.append((start, f"comment <!-- {text.split()[0]} --> is reserved for the site's renderers"))
             continue
-        shown = f"<{match.group('open')}{name}>" if name else f"<{match.group('open')}"
+        shown = f"<{match.group('open')}{name}" + (">" if name[:1].isalpha() else "")
         found.append((start, f"raw HTML {shown} is not allowed in an entry body (write Markdown; \\< for a literal <)"))
     return found
 
@@ -122,7 +140,7 @@ def body_problems(body: str) -> list[tuple[int, str]]:
     masked = mask_code(body)
     found = _markup_problems(masked)
     for match in _TARGET_RE.finditer(masked):
-        message = _link_problem(match.group("target"), _is_image(masked, match.start()))
+        message = _link_problem(_target(masked, match.end()), _is_image(masked, match.start()))
         if message:
             found.append((match.start(), message))
     definitions: dict[str, tuple[int, str]] = {}
