@@ -60,6 +60,14 @@ def _fragment(tag: str, html_text: str, **attrib: str) -> ET.Element:
     return element
 
 
+def tooltip_text(text: str) -> str:
+    """A ``title`` attribute's text for the theme's tooltips, which show it as HTML.
+
+    Escaped twice: once for the tooltip's HTML and once for the attribute (Python-Markdown's
+    serializer leaves what is already an entity alone, so it does not do the second)."""
+    return html.escape(html.escape(text, quote=False), quote=True)
+
+
 class _State:
     """What one conversion found: citations (by token number) and keys cited, in order."""
 
@@ -223,9 +231,7 @@ class CitationsExtension(Extension):  # type: ignore[misc]  # markdown ships no 
         style = self.style()
         href = f"{self.getConfig('bibliography_url')}#{quote(key, safe='')}"
         tip = title if title is not None else (style.reference_text(key) if style else key)
-        # the theme's tooltip shows the title attribute as HTML: the text is escaped for it here
-        # (and for the attribute by the serializer)
-        tip = html.escape(tip, quote=True)
+        tip = tooltip_text(tip)
         return _fragment("a", html_text, href=href, title=tip, **{"class": "citation-ref"})
 
     def _item(self, item: CiteItem, narrative: bool) -> tuple[str, ET.Element | None]:

@@ -13,7 +13,8 @@ import re
 import unicodedata
 
 from ..corpus import Entry
-from .markup import html_text, link, md_text
+from ..mdx_citations import tooltip_text
+from .markup import link, md_text
 from .pages import front_matter
 
 _PAREN_ABBR_RE = r"\s*\(\s*{abbr}\s*\)\s*$"
@@ -98,8 +99,8 @@ def abbreviation_map(terms: list[Entry]) -> dict[str, str]:
 
 def abbreviations(terms: list[Entry]) -> str:
     """``abbr`` definitions for every glossary abbreviation (first term wins a clash)."""
-    # the theme shows an abbreviation's title attribute in a tooltip as HTML: escaped for it
-    return "".join(f"*[{abbr}]: {html_text(text)}\n" for abbr, text in abbreviation_map(terms).items())
+    # the title attribute the abbr extension makes is shown in the theme's tooltip, as HTML
+    return "".join(f"*[{abbr}]: {tooltip_text(text)}\n" for abbr, text in abbreviation_map(terms).items())
 
 
 __all__ = ["abbreviation_map", "abbreviations", "expansion", "glossary_page", "letter_of"]
