@@ -113,6 +113,26 @@ try {
     clean("search", await inspect());
   });
 
+  if (config.ask) {
+    // the Ask page's word (lexical) results: they show before the model is loaded
+    await check("ask page results", async () => {
+      await page.goto(`${base}${config.ask}?query=${encodeURIComponent(config.searchQuery)}`, { waitUntil: "load" });
+      await page.waitForSelector(".kb-search__result", { timeout: 20000 });
+      const titles = await page.locator(".kb-search__result .kb-search__title").allTextContents();
+      const text = await page.locator("#kb-search-results").innerText();
+      assert(titles.some((title) => title.includes(config.literal)), `no result titled as written: ${JSON.stringify(titles[0])}`);
+      assert(text.includes("<kbx-evil>"), `results do not show the markup as text: ${JSON.stringify(text.slice(0, 160))}`);
+      // a source's full reference is a title attribute: hovering it must not make markup either
+      const source = page.locator(".kb-search__result a[title]").first();
+      if ((await source.count()) > 0) {
+        await source.hover();
+        await page.waitForTimeout(800);
+      }
+      await page.screenshot({ path: join(config.out, "ask.png") });
+      clean("ask", await inspect());
+    });
+  }
+
   await check("no script ran", async () => {
     assert(dialogs.length === 0, `${dialogs.length} dialog(s), first: ${dialogs[0]}`);
   });
