@@ -13,6 +13,9 @@ An entry body is Markdown only. ``check_body`` reports, at the body's own lines:
 * an image that would load from another host (``![](https://...)``, ``![](//host/x)``) or from
   any URL scheme: the site promises that no request leaves its origin;
 * an attribute list (``{: onclick=... }``) setting anything but ``#id`` and ``.class``;
+* a link title with an HTML entity (``[a](url "&lt;img ...&gt;")``) and an abbreviation
+  definition (``*[CAF]: ...``): both become ``title`` attributes, which the theme's tooltips
+  show as HTML (abbreviations come from the glossary's terms);
 * a snippet include (``--8<--``), which would paste another file into the page.
 
 Code spans and fenced code are not looked at (their text is shown as written).
@@ -41,6 +44,9 @@ _REF_DEF_RE = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]\n^][^\]\n]*)\]:[ \t]*(?P<ta
 _REF_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\](?:\[(?P<label>[^\]\n]*)\])?(?!\()")
 _ATTR_LIST_RE = re.compile(r"\{:?(?P<body>[^{}\n]*)\}")
 _ATTR_RE = re.compile(r"(?:^|\s)(?P<name>[^\s=#.{}\"']+)\s*=")
+_TITLE_RE = re.compile(r"""[ \t]*\n?[ \t]+(?:"(?P<d>[^"\n]*)"|'(?P<s>[^'\n]*)'|\((?P<p>[^()\n]*)\))""")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
+_ABBR_DEF_RE = re.compile(r"^[ ]{0,3}\*\[[^\]\n]+\]:", re.M)
 _SNIPPET_RE = re.compile(r"^[ \t]*;?-{1,}8<-{1,}", re.M)
 _SCHEME_RE = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*):", re.I)
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
@@ -113,6 +119,18 @@ def _link_problem(target: str, image: bool) -> str | None:
     return None
 
 
+def _title_problem(body: str, end: int, start: int) -> list[tuple[int, str]]:
+    """A link title (after the destination ending at ``end``) holding an HTML entity."""
+    match = _TITLE_RE.match(body, end)
+    if match is None:
+        return []
+    title = match.group("d") or match.group("s") or match.group("p") or ""
+    entity = _ENTITY_RE.search(title)
+    if entity is None:
+        return []
+    return [(start, f"link title with an HTML entity ({entity.group(0)}): write the character itself")]
+
+
 def _markup_problems(body: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     autolinks = {m.start() for m in _AUTOLINK_RE.finditer(body)}
@@ -140,15 +158,18 @@ def body_problems(body: str) -> list[tuple[int, str]]:
     masked = mask_code(body)
     found = _markup_problems(masked)
     for match in _TARGET_RE.finditer(masked):
-        message = _link_problem(_target(masked, match.end()), _is_image(masked, match.start()))
+        target = _target(masked, match.end())
+        message = _link_problem(target, _is_image(masked, match.start()))
         if message:
             found.append((match.start(), message))
+        found.extend(_title_problem(masked, match.end() + len(target), match.start()))
     definitions: dict[str, tuple[int, str]] = {}
     for match in _REF_DEF_RE.finditer(masked):
         definitions.setdefault(match.group("label").strip().casefold(), (match.start(), match.group("target")))
         message = _link_problem(match.group("target"), image=False)
         if message:
             found.append((match.start(), message))
+        found.extend(_title_problem(masked, match.end(), match.start()))
     for match in _REF_IMAGE_RE.finditer(masked):
         label = (match.group("label") or match.group("alt")).strip().casefold()
         if label in definitions:
@@ -160,6 +181,8 @@ def body_problems(body: str) -> list[tuple[int, str]]:
             found.append(
                 (match.start(), f"attribute list sets '{attr.group('name')}': only #id and .class are allowed")
             )
+    for match in _ABBR_DEF_RE.finditer(masked):
+        found.append((match.start(), "abbreviation definition in an entry body: abbreviations come from the glossary"))
     for match in _SNIPPET_RE.finditer(masked):
         found.append((match.start(), "snippet include (--8<--) is not allowed in an entry body"))
     return sorted(set(found))

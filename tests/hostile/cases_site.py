@@ -139,6 +139,24 @@ CASES = [
         "attribute list sets 'style': only #id and .class are allowed",
     ),
     _after_body(
+        "link-title-entity",
+        '[the act](https://example.org/ "&lt;img src=x onerror=alert(1)&gt;")',
+        "link title with an HTML entity (&lt;): write the character itself",
+    ),
+    Case(
+        id="link-reference-definition-title-entity",
+        klass=KLASS,
+        command=CHECK,
+        exit_code=1,
+        edits=[(FINDING, LAST, f'{LAST} See [the act][act].\n\n[act]: https://example.org/ "&#60;b&#62;"')],
+        message=f"{FINDING}:18: link title with an HTML entity (&#60;): write the character itself",
+    ),
+    _after_body(
+        "abbreviation-definition-in-body",
+        "*[LP]: &lt;img src=x onerror=alert(1)&gt;",
+        "abbreviation definition in an entry body: abbreviations come from the glossary",
+    ),
+    _after_body(
         "snippet-include",
         '--8<-- "mkdocs.yml"',
         "snippet include (--8<--) is not allowed in an entry body",
