@@ -32,6 +32,9 @@ A thin adapter over ``indexer.site``: nothing is written into ``docs/`` or
   ``node_modules``) from the search index, updating the index first when it is missing or
   stale. ``semantic_search: false`` turns it off; ``node_modules`` says where the npm
   packages are (default: ``node_modules`` beside mkdocs.yml).
+* Content stays text: ``on_nav`` marks the nav's titles (escaped by ``indexer.site.nav``) as
+  HTML so the theme does not escape them twice, and ``on_post_page`` puts the ``<title>``
+  back escaped (the theme's ``| striptags`` un-escapes it).
 * ``on_serve`` watches the corpus and the bibliography.
 """
 
