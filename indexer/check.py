@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from .bibliography import Bibliography, load_bibliography
 from .citations import mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
+from .html_rules import check_body
 from .problems import Problem, display_path
 
 _LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -168,6 +169,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         shown = _shown(entry, display_root)
         problems.extend(check_citations(entry, bib, display_root))
         problems.extend(check_links(entry, corpus.root, display_root))
+        problems.extend(check_body(entry, display_root))
         problems.extend(uncited_claims(entry, display_root))
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:
@@ -202,10 +204,11 @@ def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> 
     ]
 
 
-def run_check(root: Path) -> Report:
-    """Check the project at ``root`` (which holds ``corpus/`` and ``bibliography.bib``)."""
-    corpus = load_corpus(root / "corpus", display_root=root)
-    bib = load_bibliography(root / "bibliography.bib", display_root=root)
+def run_check(root: Path, corpus_dir: Path | None = None, bib_path: Path | None = None) -> Report:
+    """Check the project at ``root`` (which holds ``corpus/`` and ``bibliography.bib``, unless
+    ``corpus_dir`` and ``bib_path`` say where they are; messages name files relative to ``root``)."""
+    corpus = load_corpus(corpus_dir or root / "corpus", display_root=root)
+    bib = load_bibliography(bib_path or root / "bibliography.bib", display_root=root)
     problems = [*corpus.problems, *bib.problems]
     problems.extend(check_corpus(corpus, bib, root))
     problems.extend(unused_references(corpus, bib, root))

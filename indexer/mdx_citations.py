@@ -19,6 +19,7 @@ says that the next line is line LINE of PATH; messages then name that file and l
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -57,6 +58,14 @@ def _fragment(tag: str, html_text: str, **attrib: str) -> ET.Element:
         if node.tail and node is not element:
             node.tail = AtomicString(node.tail)
     return element
+
+
+def tooltip_text(text: str) -> str:
+    """A ``title`` attribute's text for the theme's tooltips, which show it as HTML.
+
+    Escaped twice: once for the tooltip's HTML and once for the attribute (Python-Markdown's
+    serializer leaves what is already an entity alone, so it does not do the second)."""
+    return html.escape(html.escape(text, quote=False), quote=True)
 
 
 class _State:
@@ -222,6 +231,7 @@ class CitationsExtension(Extension):  # type: ignore[misc]  # markdown ships no 
         style = self.style()
         href = f"{self.getConfig('bibliography_url')}#{quote(key, safe='')}"
         tip = title if title is not None else (style.reference_text(key) if style else key)
+        tip = tooltip_text(tip)
         return _fragment("a", html_text, href=href, title=tip, **{"class": "citation-ref"})
 
     def _item(self, item: CiteItem, narrative: bool) -> tuple[str, ET.Element | None]:

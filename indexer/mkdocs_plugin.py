@@ -11,8 +11,9 @@ A thin adapter over ``indexer.site``: nothing is written into ``docs/`` or
           csl: indexer/data/harvard-cite-them-right.csl
       - tags
 
-* ``on_config`` loads the corpus and bibliography (every problem becomes a warning
-  ``path:line: message``, so ``mkdocs build --strict`` fails), points the citations
+* ``on_config`` runs ``kb check`` (``indexer.check.run_check``) on the corpus and
+  bibliography: every error it reports becomes a warning ``path:line: message``, so
+  ``mkdocs build --strict`` fails on exactly what ``kb check`` rejects; points the citations
   extension at the bibliography, and writes the glossary's abbreviations to a
   temporary file that pymdownx.snippets appends to every page.
 * ``on_files`` adds a generated page per entry (its edit link is the corpus file)
@@ -31,34 +32,43 @@ A thin adapter over ``indexer.site``: nothing is written into ``docs/`` or
   ``node_modules``) from the search index, updating the index first when it is missing or
   stale. ``semantic_search: false`` turns it off; ``node_modules`` says where the npm
   packages are (default: ``node_modules`` beside mkdocs.yml).
+* Content stays text: ``on_nav`` marks the nav's titles (escaped by ``indexer.site.nav``) as
+  HTML so the theme does not escape them twice, and ``on_post_page`` puts the ``<title>``
+  back escaped (the theme's ``| striptags`` un-escapes it).
 * ``on_serve`` watches the corpus and the bibliography.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import posixpath
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import schema
-from .bibliography import Bibliography, Reference, load_bibliography
+from .bibliography import Bibliography, Reference
+from .check import run_check
 from .citestyle import DEFAULT_STYLE, load_style
-from .corpus import Corpus, Entry, load_corpus
+from .corpus import Corpus, Entry
 from .export import FORMATS, LABEL, entry_keys
 from .problems import display_path
 from .site import export_assets, search_assets
@@ -66,7 +76,7 @@ from .site import nav as site_nav
 from .site.bibliography_page import bibliography_page, cited_in
 from .site.gallery import gallery_page
 from .site.glossary import abbreviation_map, abbreviations, glossary_page
-from .site.markup import source_marker
+from .site.markup import md_text, source_marker
 from .site.pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
 from .site.timeline import timeline_page
 
@@ -132,13 +142,13 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"kb: corpus folder not found: {corpus_dir}")
         if not self.csl_path.exists():
             raise PluginError(f"kb: CSL style file not found: {self.csl_path}")
-        self.corpus = load_corpus(corpus_dir, display_root=self.root)
         bib_path = self._path(self.config.bibliography)
-        self.bib = load_bibliography(bib_path, display_root=self.root)
-        for problem in sorted({*self.corpus.problems, *self.bib.problems}):
-            if problem.severity == "error":
-                log.warning(str(problem))
-        self._check_related(self.corpus)
+        # the one gate: the build runs kb check itself, and each error it reports is a warning
+        # (so that ``--strict`` fails on exactly what ``kb check`` rejects)
+        report = run_check(self.root, corpus_dir, bib_path)
+        self.corpus, self.bib = report.corpus, report.bibliography
+        for problem in report.errors:
+            log.warning(str(problem))
         author = self.config.cite_author or config.site_author or f"Editors of {config.site_name}"
         self.site = export_assets.SiteInfo(
             config.site_name, config.site_url or "", author, export_assets.build_date()
@@ -165,14 +175,6 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             snippets["base_path"] = [*(bases if isinstance(bases, list) else [bases]), str(self._tmp)]
             snippets["auto_append"] = [*snippets.get("auto_append", []), ABBREVIATIONS_FILE]
         return config
-
-    def _check_related(self, corpus: Corpus) -> None:
-        ids = corpus.by_id()
-        for entry in corpus.entries:
-            for rel in entry.related:
-                if rel not in ids:
-                    where = display_path(entry.path, self.root)
-                    log.warning(f"{where}:{entry.line_of('related')}: unknown related id '{rel}'")
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.corpus is not None and self.bib is not None
@@ -260,7 +262,17 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         box = export_assets.cite_box(cite.page_ref, cite.harvard, self.site)
         return html + export_assets.with_abbreviations(control + box, self._abbreviations)
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """The nav's titles are HTML already (``indexer.site.nav`` escaped them): marked so, the
+        theme's ``| e`` does not escape them twice."""
+        if self.config.nav:
+            for item in _walk(nav.items):
+                if isinstance(item.title, str):
+                    item.title = Markup(item.title)
+        return nav
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        output = _escaped_html_title(output, page.title)
         if self.config.semantic_search:
             search_url = "ask/" if config.use_directory_urls else "ask.html"
             output = search_assets.with_header_link(output, get_relative_url(search_url, page.url) or "./")
@@ -329,6 +341,25 @@ def _without_dot_segments(url: str) -> str:
     return urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
 
 
+def _walk(items: Iterable[StructureItem]) -> Iterator[StructureItem]:
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+
+
+def _escaped_html_title(output: str, title: str | None) -> str:
+    """The theme prints ``<title>{{ page.title | striptags }}``, which un-escapes the title:
+    put it back escaped (``</title><script>`` in a title stays text)."""
+    if not title:
+        return output
+    printed = Markup(str(title)).striptags()
+    wanted = html.escape(printed, quote=False)
+    if printed == wanted:
+        return output
+    return output.replace(f"<title>{printed} - ", f"<title>{wanted} - ", 1)
+
+
 def tags_page(tags: dict[str, str]) -> str:
     """The tags index: mkdocs-material's listing, and what each tag means."""
     lines = [
@@ -342,7 +373,7 @@ def tags_page(tags: dict[str, str]) -> str:
     ]
     if tags:
         lines += ['??? info "What each tag means"', ""]
-        lines += [f"    - **{tag}**: {text}" for tag, text in tags.items()]
+        lines += [f"    - **{md_text(tag)}**: {md_text(text)}" for tag, text in tags.items()]
         lines += [""]
     lines += ["<!-- material/tags -->", ""]
     return "\n".join(lines)

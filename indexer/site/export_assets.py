@@ -81,7 +81,9 @@ def with_abbreviations(fragment: str, abbreviations: dict[str, str]) -> str:
 
     def wrap(match: re.Match[str]) -> str:
         abbr = match.group(1)
-        return f'<abbr title="{html.escape(abbreviations[abbr], quote=True)}">{abbr}</abbr>'
+        # escaped twice: once for the attribute, once for the theme's tooltip (which is HTML)
+        tip = html.escape(html.escape(abbreviations[abbr], quote=False), quote=True)
+        return f'<abbr title="{tip}">{html.escape(abbr)}</abbr>'
 
     parts = re.split(r"(<[^>]+>)", fragment)
     return "".join(p if p.startswith("<") else pattern.sub(wrap, p) for p in parts)
@@ -216,8 +218,9 @@ def page_citation_html(template: str, page_ref: Reference) -> str:
     """A page's formatted reference from ``page_citation_template``: title and address filled in."""
     from ..citestyle import linkify_urls
 
-    text = template.replace(TITLE_SLOT, html.escape(page_ref.title, quote=False))
-    return linkify_urls(text.replace(URL_SLOT, html.escape(page_ref.get("url"), quote=False)))
+    # only the page's address is made a link (a URL in the title stays text)
+    text = template.replace(URL_SLOT, linkify_urls(html.escape(page_ref.get("url"), quote=False)))
+    return text.replace(TITLE_SLOT, html.escape(page_ref.title, quote=False))
 
 
 def cite_box(page_ref: Reference, harvard_html: str, site: SiteInfo) -> str:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from ..corpus import Entry
+from ..mdx_citations import tooltip_text
 from .markup import link, md_text
 from .pages import front_matter
 
@@ -98,7 +99,8 @@ def abbreviation_map(terms: list[Entry]) -> dict[str, str]:
 
 def abbreviations(terms: list[Entry]) -> str:
     """``abbr`` definitions for every glossary abbreviation (first term wins a clash)."""
-    return "".join(f"*[{abbr}]: {text}\n" for abbr, text in abbreviation_map(terms).items())
+    # the title attribute the abbr extension makes is shown in the theme's tooltip, as HTML
+    return "".join(f"*[{abbr}]: {tooltip_text(text)}\n" for abbr, text in abbreviation_map(terms).items())
 
 
 __all__ = ["abbreviation_map", "abbreviations", "expansion", "glossary_page", "letter_of"]

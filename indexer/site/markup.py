@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from ..corpus import Entry
 from ..schema import KIND_LABEL
 
-_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]#|])")
+_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}#|])")
+# a first character that would start a list, a fence, an admonition, a snippet... at a line start
+_LEADING_RE = re.compile(r"^(?:[-+=~:;!%>]|(?P<number>\d+)(?P<dot>[.)]))")
 _TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
 MONTHS = (
     "January",
@@ -28,9 +30,24 @@ MONTHS = (
 
 
 def md_text(text: str) -> str:
-    """Plain text made safe to put into Markdown (no emphasis, links or HTML)."""
+    """Plain text made safe to put into Markdown: shown as written, wherever it is put (no
+    emphasis, links, HTML, entities, attribute lists; nor a list, fence or include when it starts
+    a line)."""
     escaped = _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
-    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def leading(match: re.Match[str]) -> str:
+        if match.group("number"):
+            return f"{match.group('number')}\\{match.group('dot')}"
+        return f"&#{ord(match.group(0))};"
+
+    return _LEADING_RE.sub(leading, escaped, count=1)
+
+
+def html_text(text: str) -> str:
+    """Plain text for where the theme prints it as HTML without escaping it (page and nav
+    titles, tag names, the description meta tag, tooltips): escaped once, quotes included."""
+    return html.escape(" ".join(text.split()), quote=True)
 
 
 def md_html(fragment: str) -> str:

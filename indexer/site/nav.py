@@ -5,6 +5,8 @@ reading order), practice strategies by domain, procedures, the timeline (events 
 date), the glossary (A-Z), case studies, source overviews; then the bibliography, the
 tags, and any other hand-written page (e.g. how to contribute) under "About this site".
 Each section starts with its index page (mkdocs-material ``navigation.indexes``).
+Titles are HTML-escaped (the theme prints nav titles as HTML): "<under five> & families"
+is shown as written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from .. import schema
 from ..corpus import Entry
 from .glossary import _sort_key
-from .markup import by_title, grouped
+from .markup import by_title, grouped, html_text
 from .timeline import event_label, event_sort_key
 
 NavItem = str | dict[str, "str | list[NavItem]"]
@@ -28,7 +30,7 @@ ABOUT_SOURCES_PAGE = "about-sources.md"
 
 
 def _page(entry: Entry, title: str | None = None) -> NavItem:
-    return {title or entry.title: f"{entry.path_id}.md"}
+    return {html_text(title or entry.title): f"{entry.path_id}.md"}
 
 
 def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
@@ -43,12 +45,12 @@ def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
 
     findings: list[NavItem] = [INDEX_PAGES["findings"]]
     for _theme, label, group in grouped(of["finding"], "theme", schema.FINDING_THEMES):
-        findings.append({label: [_page(e) for e in group]})
+        findings.append({html_text(label): [_page(e) for e in group]})
     nav.append({"Findings": findings})
 
     strategies: list[NavItem] = [INDEX_PAGES["strategies"]]
     for _domain, label, group in grouped(of["strategy"], "domain", schema.STRATEGY_DOMAINS):
-        strategies.append({label: [_page(e) for e in group]})
+        strategies.append({html_text(label): [_page(e) for e in group]})
     nav.append({"Practice strategies": strategies})
 
     nav.append({"Procedures": [INDEX_PAGES["procedures"], *(_page(e) for e in by_title(of["procedure"]))]})

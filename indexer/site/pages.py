@@ -15,7 +15,7 @@ import yaml
 
 from .. import schema
 from ..corpus import Entry
-from .markup import by_title, format_date, grouped, kind_label, link, md_text, page_link, source_marker
+from .markup import by_title, format_date, grouped, html_text, kind_label, link, md_text, page_link, source_marker
 
 
 def front_matter(data: dict[str, object]) -> str:
@@ -76,9 +76,10 @@ def event_type_label(event_type: str) -> str:
 
 def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str) -> str:
     """The Markdown page of one entry. ``shown_path`` names its file in messages."""
-    meta: dict[str, object] = {"title": entry.title, "description": entry.summary}
+    # the theme prints these into HTML as they are: escaped here, once
+    meta: dict[str, object] = {"title": html_text(entry.title), "description": html_text(entry.summary)}
     if entry.tags:
-        meta["tags"] = list(entry.tags)
+        meta["tags"] = [html_text(tag) for tag in entry.tags]
     lines = [front_matter(meta), f"# {md_text(entry.title)}", ""]
     lines += ['<div class="kb-meta" markdown>', ""]
     lines += [f"- {item}" for item in _meta_items(entry)]
