@@ -30,14 +30,13 @@ webpage ELEC, legislation STAT, document GEN, thesis THES, paper-conference CPAP
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic as write_atomic  # the package's one atomic writer (re-exported)
 from .bibliography import Bibliography, Reference, clean, is_corporate, split_names
 from .citations import cited_keys
 from .corpus import Corpus, Entry
@@ -394,25 +393,3 @@ def export(references: Iterable[Reference], fmt: str) -> str:
     if fmt not in writers:
         raise KBError(f"unknown export format '{fmt}' (choose {', '.join(FORMATS)})")
     return writers[fmt](references)
-
-
-# -- writing -------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, renamed into
-    place: a reader sees the old file or the new one, never a part."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise KBError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
