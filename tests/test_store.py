@@ -83,12 +83,15 @@ def test_interrupted_write_leaves_previous_index_usable(
         open_searcher(fake_index, embedder=fake_embedder)
 
 
-def test_new_index_replaces_old_folder(fake_index: Path, fake_embedder) -> None:
-    old = current_folder(fake_index)
+def test_new_index_keeps_the_previous_folder_and_removes_older_ones(fake_index: Path, fake_embedder) -> None:
+    first = current_folder(fake_index)
     build_index(fake_index, embedder=lambda: fake_embedder)
-    new = current_folder(fake_index)
-    assert new != old and not old.exists()
-    assert [p.name for p in kb_dir(fake_index).iterdir() if p.is_dir()] == [new.name]
+    second = current_folder(fake_index)
+    assert second != first and first.exists()  # a reader may still be opening it
+    build_index(fake_index, embedder=lambda: fake_embedder)
+    third = current_folder(fake_index)
+    assert not first.exists()
+    assert sorted(p.name for p in kb_dir(fake_index).iterdir() if p.is_dir()) == sorted([second.name, third.name])
 
 
 def test_unchanged_entries_keep_their_chunks_but_a_bibliography_change_rechunks(
