@@ -83,7 +83,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     target, mode = _target(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise KBError(f"cannot write {path}: folder {folder} does not exist")
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise KBError(f"cannot write {path}: folder {folder} {problem}")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

@@ -159,7 +159,8 @@ class OnnxEmbedder:
         try:
             self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime's own exception types (InvalidProtobuf, Fail, ...)
-            raise KBError(f"the ONNX model in {folder} cannot be loaded ({ONNX_FILE}: {_first_line(exc)}): "
+            reason = _first_line(exc, limit=1000).replace(str(onnx_path), ONNX_FILE)
+            raise KBError(f"the ONNX model in {folder} cannot be loaded ({ONNX_FILE}: {_first_line(reason, 160)}): "
                           "run kb index") from None
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.model_id = model_id
@@ -183,7 +184,7 @@ class OnnxEmbedder:
         return _normalise(np.concatenate(out))
 
 
-def _first_line(exc: BaseException, limit: int = 100) -> str:
+def _first_line(exc: BaseException | str, limit: int = 100) -> str:
     text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
