@@ -8,7 +8,8 @@ export is checked against sentence-transformers before it is used).
 
 The export's record (``export.json``) keeps the size and a BLAKE2b checksum of
 ``model.onnx`` and ``tokenizer.json``: ``kb search`` checks the sizes (cheap), ``kb index``
-the checksums, and exports again when they fail; a model or tokenizer that cannot be loaded
+the checksums of files modified since the export (a changed mtime), and exports again when
+they fail; a model or tokenizer that cannot be loaded
 is reported in one line naming the folder.
 
 Heavy imports (torch, sentence_transformers, onnxruntime, tokenizers) stay inside functions.
@@ -207,12 +208,13 @@ def _wrong_files(folder: Path, verify: bool) -> str:
     for name, expected in sorted(record.items()) if isinstance(record, dict) else ():
         path = folder / name
         try:
-            size = path.stat().st_size
+            info = path.stat()
         except OSError:
             return f"{name} is missing"
-        if size != expected.get("size"):
-            return f"{name} has {size} bytes, the export wrote {expected.get('size')}"
-        if verify and _file_digest(path) != expected.get("blake2b"):
+        if info.st_size != expected.get("size"):
+            return f"{name} has {info.st_size} bytes, the export wrote {expected.get('size')}"
+        untouched = info.st_mtime_ns == expected.get("mtime_ns")  # hashing 87 MB costs ~0.3 s
+        if verify and not untouched and _file_digest(path) != expected.get("blake2b"):
             return f"{name} checksum"
     return ""
 
@@ -311,8 +313,8 @@ def export_onnx(folder: Path, st: SentenceTransformerEmbedder) -> dict[str, Any]
                 raise KBError(f"the ONNX export differs from sentence-transformers (cosine distance {distance:.2e})")
         for name in ("raw.onnx", "fused.onnx"):
             (work / name).unlink(missing_ok=True)
-        files = {name: {"size": (work / name).stat().st_size, "blake2b": _file_digest(work / name)}
-                 for name in (ONNX_FILE, TOKENIZER_FILE)}
+        files = {name: {"size": (work / name).stat().st_size, "mtime_ns": (work / name).stat().st_mtime_ns,
+                        "blake2b": _file_digest(work / name)} for name in (ONNX_FILE, TOKENIZER_FILE)}
         meta = {"model_id": st.model_id, "dim": st.dim, "fused": fused, "max_cosine_distance": distance,
                 "source": str(chosen.name), "opset": 17, "files": files}
         (work / EXPORT_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
