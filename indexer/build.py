@@ -2,7 +2,13 @@
 
 Chunks whose content hash is already in the live index reuse its vectors; the rest are
 embedded longest first in batches (so that padding is not wasted). The ONNX export of the
-model is made once per model and kept in ``.kb/models/``.
+model is made once per model and kept in ``.kb/models/`` (made again when its files fail
+the checksums its record keeps).
+
+The whole run holds the writer lock of ``.kb/`` (``indexer.lock``): a second ``kb index``
+fails at once, before reading anything, and the first is never disturbed. The lock is taken
+before any work, so a ``.kb`` that cannot be written is reported before embedding starts;
+leftovers of killed runs are removed once the lock is held.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,9 +39,19 @@ from .embedding import (
 )
 from .expansion import ExpansionTable
 from .lexical import LexicalIndex
+from .lock import writer_lock
 from .problems import display_path
 from .project import BIBLIOGRAPHY, CORPUS_DIR
-from .store import MODELS_DIR, Manifest, Previous, corpus_fingerprint, kb_dir, load_previous, write_index
+from .store import (
+    MODELS_DIR,
+    Manifest,
+    Previous,
+    corpus_fingerprint,
+    kb_dir,
+    load_previous,
+    remove_leftovers,
+    write_index,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,6 +78,8 @@ class IndexReport:
     skipped: tuple[str, ...]
     exported: bool
     seconds: float
+    damaged: str = ""  # why vectors of the previous index were not reused (checksum, shape)
+    cleaned: tuple[str, ...] = ()  # leftovers of killed runs removed from .kb/
 
 
 def _versions() -> dict[str, str]:
@@ -110,7 +128,7 @@ def _small_update_embedder(root: Path, onnx: str, model: str, n_texts: int) -> E
     if not onnx or n_texts > SMALL_UPDATE:
         return None
     folder = kb_dir(root) / onnx
-    meta = read_export_meta(folder)
+    meta = read_export_meta(folder, verify=True)
     if meta is None or meta.get("model_id") != model:
         return None
     return OnnxEmbedder(folder, model, int(meta.get("dim", MODEL_DIM)))
@@ -143,7 +161,18 @@ def build_index(
     ``embedder`` makes the embedder; by default sentence-transformers with the packaged
     model, loaded only if something needs embedding or exporting to ONNX (the export is
     made for a sentence-transformers embedder only). ``reuse=False`` embeds every chunk.
+    Raises ``IndexLocked`` when another run holds the lock, ``KBError`` when ``.kb`` cannot
+    be written.
     """
+    with writer_lock(kb_dir(root), root):
+        cleaned = remove_leftovers(root)
+        report = _build(root, embedder, progress, reuse)
+    return replace(report, cleaned=cleaned)
+
+
+def _build(
+    root: Path, embedder: Callable[[], Embedder] | None, progress: Progress | None, reuse: bool
+) -> IndexReport:
     import numpy as np
 
     started = time.perf_counter()
@@ -201,7 +230,7 @@ def build_index(
         onnx = onnx_folder_name(current_model)
     if onnx:
         folder = kb_dir(root) / onnx
-        meta = read_export_meta(folder)
+        meta = read_export_meta(folder, verify=True)
         if meta is None or meta.get("model_id") != current_model:
             model = get_embedder()
             assert isinstance(model, SentenceTransformerEmbedder)
@@ -236,4 +265,5 @@ def build_index(
         skipped=skipped,
         exported=exported,
         seconds=time.perf_counter() - started,
+        damaged=previous.damaged,
     )

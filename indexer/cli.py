@@ -1,12 +1,18 @@
 """The ``kb`` command line: a thin click adapter over the pipeline modules.
 
 Library errors (``KBError``) become one-line messages and a non-zero exit; nothing
-here holds logic that the modules do not.
+here holds logic that the modules do not. Two things no command can do alone are done
+for all of them (``KBCommand``, ``KBGroup``): an argument with bytes that are not UTF-8 is a
+usage error naming it (exit 2), and a standard output that cannot be written (a full disk,
+``/dev/full``) is one line, ``Error: cannot write to the standard output: ...`` (exit 1); a
+closed pipe (``kb search ... | head``) ends the command quietly (exit 1, as click does).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,8 +33,76 @@ OUTPUT_OPTION = click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to FILE (replaced whole, atomically) instead of the standard output.",
+    help="Write to FILE (replaced whole, atomically; a link's target is replaced) instead of the standard output.",
 )
+#: the search modes (``indexer.search.MODES``, kept here so that ``kb --help`` imports nothing)
+MODES = ("hybrid", "semantic", "lexical")
+
+
+def _not_utf8(value: str) -> bool:
+    """Whether ``value`` holds bytes that were not UTF-8 (Python keeps them as lone surrogates)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _shown(value: str) -> str:
+    """``value`` printable: its undecodable bytes as ``\\xff``."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class KBCommand(click.Command):
+    """A command that refuses arguments with bytes that are not UTF-8, naming the argument."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = {opt: p for p in self.params if isinstance(p, click.Option) for opt in p.opts}
+        for n, arg in enumerate(args):
+            if not _not_utf8(arg):
+                continue
+            before = args[n - 1] if n else ""
+            if arg.startswith("-"):
+                name = arg.split("=", 1)[0]
+            elif before in options and not options[before].is_flag:
+                name = before
+            else:
+                positional = [p for p in self.params if isinstance(p, click.Argument)]
+                name = positional[0].human_readable_name if positional else "an argument"
+            raise click.UsageError(f"{_shown(name)} '{_shown(arg)}' contains bytes that are not UTF-8", ctx)
+        return super().parse_args(ctx, args)
+
+
+class KBGroup(click.Group):
+    """The ``kb`` group: its commands are ``KBCommand``s; output errors are one line."""
+
+    command_class = KBCommand
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and _not_utf8(args[0]):
+            raise click.UsageError(f"COMMAND '{_shown(args[0])}' contains bytes that are not UTF-8", ctx)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            value = super().invoke(ctx)
+            sys.stdout.flush()
+            return value
+        except BrokenPipeError:
+            raise  # click's main ends quietly on a closed pipe
+        except OSError as exc:
+            if exc.filename is not None:
+                raise click.ClickException(f"{exc.filename}: {exc.strerror or exc}") from None
+            _detach_stdout()
+            raise click.ClickException(f"cannot write to the standard output: {exc.strerror or exc}") from None
+
+
+def _detach_stdout() -> None:
+    """Point the standard output at /dev/null so that the exit's flush does not fail again."""
+    import os
+
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):  # not a real file (click's test runner)
+        pass
 
 
 def resolve_root(root: Path | None) -> Path:
@@ -44,7 +118,7 @@ def _explicit_root(root: Path) -> Path:
     return root
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kb")
 def main() -> None:
     """Knowledge base on multi-agency working in early childhood services.
@@ -92,15 +166,6 @@ def check(root: Path | None, notes: bool) -> None:
 # --- search: kb index, kb search, kb bench -------------------------------------------------
 
 
-def _int_option(name: str, value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise click.ClickException(f"{name} must be a whole number, got {value!r}") from None
-
-
 @main.command()
 @ROOT_OPTION
 @click.option("--full", is_flag=True, help="Embed every chunk again (ignore the vectors of the previous index).")
@@ -108,17 +173,17 @@ def index(root: Path | None, full: bool) -> None:
     """Build the search index in .kb/ (chunks, vectors, BM25, manifest).
 
     Only chunks whose text changed since the last run are embedded again; the ONNX copy
-    of the model that kb search uses is exported once. An interrupted run leaves the
-    previous index in place.
+    of the model that kb search uses is exported once. An interrupted or killed run
+    leaves the previous index in place (the next run removes what it left). One kb index
+    at a time: a second one fails at once ("another kb index is running"), the first
+    carries on. Files that fail their checksum are not reused.
 
     \b
     Example:
         kb index
         kb index --full --root path/to/project
     """
-    import sys
     from contextlib import ExitStack
-    from typing import Any
 
     from .build import build_index
 
@@ -137,6 +202,10 @@ def index(root: Path | None, full: bool) -> None:
             report = build_index(project, progress=progress, reuse=not full)
         except KBError as exc:
             raise click.ClickException(str(exc)) from None
+    if report.cleaned:
+        click.echo(f"removed {len(report.cleaned)} leftover(s) of an interrupted run: {', '.join(report.cleaned)}")
+    if report.damaged:
+        click.echo(f"the previous index was damaged ({report.damaged}): its vectors were not reused")
     click.echo(
         f"indexed {report.chunks} chunks from {report.entries} entries in {report.seconds:.1f} s "
         f"({report.embedded} embedded, {report.reused} unchanged"
@@ -154,12 +223,16 @@ def index(root: Path | None, full: bool) -> None:
 @click.option(
     "--queries", "queries_file", metavar="FILE", help="Search every line of FILE (one JSON line each with --json)."
 )
-@click.option("--mode", default="hybrid", show_default=True, help="hybrid, semantic or lexical.")
-@click.option("--top-k", default="10", show_default=True, help="How many results.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help="How to rank.")
+@click.option("--top-k", type=click.IntRange(min=1), default=10, show_default=True, help="How many results.")
 @click.option("--kind", multiple=True, help="Only entries of this kind (repeat for several).")
 @click.option("--tag", multiple=True, help="Only entries with this tag (repeat: all of them).")
-@click.option("--year-from", default=None, help="Only entries dated this year or later (undated entries are left out).")
-@click.option("--year-to", default=None, help="Only entries dated this year or earlier (undated entries are left out).")
+@click.option(
+    "--year-from", type=int, default=None, help="Only entries dated this year or later (undated entries are left out)."
+)
+@click.option(
+    "--year-to", type=int, default=None, help="Only entries dated this year or earlier (undated entries are left out)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query, on one line.")
 @click.option(
     "--export",
@@ -174,11 +247,11 @@ def search(
     query: str | None,
     queries_file: str | None,
     mode: str,
-    top_k: str,
+    top_k: int,
     kind: tuple[str, ...],
     tag: tuple[str, ...],
-    year_from: str | None,
-    year_to: str | None,
+    year_from: int | None,
+    year_to: int | None,
     as_json: bool,
     export_fmt: str | None,
     output: Path | None,
@@ -197,7 +270,6 @@ def search(
         kb search "joint training" --export ris -o joint-training.ris
     """
     import json
-    import sys
 
     from .search import Filters, open_searcher
 
@@ -214,13 +286,7 @@ def search(
             raise click.ClickException(f"--queries {queries_file}: cannot read it ({reason})") from None
     else:
         queries = [query or ""]
-    k = _int_option("--top-k", top_k)
-    filters = Filters(
-        kinds=frozenset(kind),
-        tags=frozenset(tag),
-        year_from=_int_option("--year-from", year_from),
-        year_to=_int_option("--year-to", year_to),
-    )
+    filters = Filters(kinds=frozenset(kind), tags=frozenset(tag), year_from=year_from, year_to=year_to)
     project = resolve_root(root)
     try:
         from .schema import KIND_FOLDER
@@ -231,7 +297,7 @@ def search(
         tty = sys.stdout.isatty()
         found: list[dict[str, object]] = []  # every result, for --export
         for text in queries:
-            results = searcher.search(text, mode=mode, top_k=10 if k is None else k, filters=filters)
+            results = searcher.search(text, mode=mode, top_k=top_k, filters=filters)
             found += results.to_dict()["results"]
             if export_fmt and output is None:
                 continue
@@ -292,11 +358,11 @@ def bench(root: Path | None, runs: int, query_files: tuple[Path, ...]) -> None:
 
 
 def _write_or_echo(text: str, output: Path | None) -> None:
-    """``text`` to FILE (replaced whole, atomically) or to the standard output."""
+    """``text`` to FILE (replaced whole, atomically: ``indexer.atomic``) or to the standard output."""
     if output is None:
         click.echo(text, nl=False)
         return
-    from .export import write_atomic
+    from .atomic import write_atomic
 
     write_atomic(output, text)
     click.echo(f"wrote {output}", err=True)

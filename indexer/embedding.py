@@ -6,11 +6,18 @@ tokenizers only, so a cold search never imports torch. Both give unit-norm vecto
 mean-pooled token embeddings over at most 256 word pieces, equal to 1e-5 cosine (the
 export is checked against sentence-transformers before it is used).
 
+The export's record (``export.json``) keeps the size and a BLAKE2b checksum of
+``model.onnx`` and ``tokenizer.json``: ``kb search`` checks the sizes (cheap), ``kb index``
+the checksums of files modified since the export (a changed mtime), and exports again when
+they fail; a model or tokenizer that cannot be loaded
+is reported in one line naming the folder.
+
 Heavy imports (torch, sentence_transformers, onnxruntime, tokenizers) stay inside functions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -19,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .atomic import fsync_tree
 from .problems import KBError
 
 if TYPE_CHECKING:
@@ -136,13 +144,25 @@ class OnnxEmbedder:
         onnx_path, tokenizer_path = folder / ONNX_FILE, folder / TOKENIZER_FILE
         if not onnx_path.exists() or not tokenizer_path.exists():
             raise KBError(f"the ONNX copy of the model is missing in {folder}: run kb index")
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        wrong = _wrong_files(folder, verify=False)
+        if wrong:
+            raise KBError(f"the ONNX model in {folder} cannot be loaded ({wrong}): run kb index")
+        try:
+            self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        except Exception as exc:  # tokenizers raises a bare Exception for any unreadable file
+            raise KBError(f"the ONNX model in {folder} cannot be loaded ({TOKENIZER_FILE}: {_first_line(exc)}): "
+                          "run kb index") from None
         self.tokenizer.enable_truncation(max_length=MAX_SEQ_LENGTH)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        try:
+            self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime's own exception types (InvalidProtobuf, Fail, ...)
+            reason = _first_line(exc, limit=1000).replace(str(onnx_path), ONNX_FILE)
+            raise KBError(f"the ONNX model in {folder} cannot be loaded ({ONNX_FILE}: {_first_line(reason, 160)}): "
+                          "run kb index") from None
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.model_id = model_id
         self.dim = dim
@@ -163,6 +183,40 @@ class OnnxEmbedder:
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             out.append(pooled)
         return _normalise(np.concatenate(out))
+
+
+def _first_line(exc: BaseException | str, limit: int = 100) -> str:
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _wrong_files(folder: Path, verify: bool) -> str:
+    """What is wrong with the exported files against their record ("" when nothing, or no record):
+    sizes always, checksums with ``verify``."""
+    try:
+        record = json.loads((folder / EXPORT_META).read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return ""
+    for name, expected in sorted(record.items()) if isinstance(record, dict) else ():
+        path = folder / name
+        try:
+            info = path.stat()
+        except OSError:
+            return f"{name} is missing"
+        if info.st_size != expected.get("size"):
+            return f"{name} has {info.st_size} bytes, the export wrote {expected.get('size')}"
+        untouched = info.st_mtime_ns == expected.get("mtime_ns")  # hashing 87 MB costs ~0.3 s
+        if verify and not untouched and _file_digest(path) != expected.get("blake2b"):
+            return f"{name} checksum"
+    return ""
 
 
 def _export_raw(st_model: Any, target: Path) -> None:
@@ -259,24 +313,34 @@ def export_onnx(folder: Path, st: SentenceTransformerEmbedder) -> dict[str, Any]
                 raise KBError(f"the ONNX export differs from sentence-transformers (cosine distance {distance:.2e})")
         for name in ("raw.onnx", "fused.onnx"):
             (work / name).unlink(missing_ok=True)
+        files = {name: {"size": (work / name).stat().st_size, "mtime_ns": (work / name).stat().st_mtime_ns,
+                        "blake2b": _file_digest(work / name)} for name in (ONNX_FILE, TOKENIZER_FILE)}
         meta = {"model_id": st.model_id, "dim": st.dim, "fused": fused, "max_cosine_distance": distance,
-                "source": str(chosen.name), "opset": 17}
+                "source": str(chosen.name), "opset": 17, "files": files}
         (work / EXPORT_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        work.rename(folder)
+        fsync_tree(work)
+        if folder.exists():  # under the writer lock: no other export runs; a reader retries
+            old = folder.parent / f".old-{folder.name}-{os.getpid()}"
+            folder.rename(old)
+            work.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            work.rename(folder)
         return meta
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
 
 
-def read_export_meta(folder: Path) -> dict[str, Any] | None:
-    """The export's record, or None when there is no complete export in ``folder``."""
+def read_export_meta(folder: Path, verify: bool = False) -> dict[str, Any] | None:
+    """The export's record, or None when there is no complete export in ``folder`` (with
+    ``verify``: or when a file fails the checksum the record keeps, or there is none)."""
     try:
         meta: dict[str, Any] = json.loads((folder / EXPORT_META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not (folder / ONNX_FILE).exists() or not (folder / TOKENIZER_FILE).exists():
+    if not isinstance(meta, dict) or not (folder / ONNX_FILE).exists() or not (folder / TOKENIZER_FILE).exists():
+        return None
+    if verify and (not isinstance(meta.get("files"), dict) or _wrong_files(folder, verify=True)):
         return None
     return meta

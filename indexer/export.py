@@ -30,15 +30,14 @@ webpage ELEC, legislation STAT, document GEN, thesis THES, paper-conference CPAP
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .bibliography import Bibliography, Reference, clean, is_corporate, split_names
+from .atomic import write_atomic as write_atomic  # the package's one atomic writer (re-exported)
+from .bibliography import Bibliography, Reference, clean, family_name, is_corporate, split_names
 from .citations import cited_keys
 from .corpus import Corpus, Entry
 from .csl import csl_name, csl_type, keywords, to_csl
@@ -360,18 +359,44 @@ def style_path(name: str) -> Path:
     raise KBError(f"unknown style '{name}' (choose {', '.join(STYLES)}, or give a .csl file)")
 
 
+def _suffix_group(ref: Reference) -> tuple[str, str | None]:
+    """A key shared by every reference whose in-text citation could read the same as ``ref``'s:
+    the year and the last word of the first author's (or editor's) family name; ``None``
+    for a reference without either (the style then cites it by title or organisation)."""
+    names = split_names(ref.fields.get("author") or ref.fields.get("editor") or "")
+    if not names:
+        return clean(ref.year), None
+    words = re.findall(r"\w+", family_name(names[0]).casefold())
+    return clean(ref.year), words[-1] if words else ""
+
+
+def disambiguation_set(bib: Bibliography, refs: Iterable[Reference]) -> Bibliography:
+    """``bib`` cut to ``refs`` and the references that may share their year suffix (same year,
+    same first family name; for a reference without names, every one of its year): the
+    suffixes come out as the whole bibliography gives them, at a fraction of the cost."""
+    wanted = {_suffix_group(ref) for ref in refs}
+    years_without_names = {year for year, name in wanted if name is None}
+    kept = {
+        key: ref
+        for key, ref in bib.references.items()
+        if clean(ref.year) in years_without_names or _suffix_group(ref) in wanted
+    }
+    return Bibliography(bib.path, kept, ())
+
+
 def to_text(references: Iterable[Reference], bib: Bibliography, style: str = "harvard", in_text: bool = False) -> str:
     """The references formatted in ``style``: the reference list in the style's order, one
     per line, or with ``in_text`` the in-text citation of each, in the order given.
 
-    Year suffixes (2003a, 2003b) are those of the whole bibliography, as on the website.
+    Year suffixes (2003a, 2003b) are those of the whole bibliography, as on the website; only
+    the references that could share them are formatted (``disambiguation_set``).
     """
     from .citestyle import CitationStyle, plain
 
     refs = list(references)
     if not refs:
         return ""
-    formatted = CitationStyle.from_bibliography(bib, style_path(style))
+    formatted = CitationStyle.from_bibliography(disambiguation_set(bib, refs), style_path(style))
     if in_text:
         lines = [plain(formatted.layout_prefix + formatted.parts(r.key).full + formatted.layout_suffix) for r in refs]
     else:
@@ -394,25 +419,3 @@ def export(references: Iterable[Reference], fmt: str) -> str:
     if fmt not in writers:
         raise KBError(f"unknown export format '{fmt}' (choose {', '.join(FORMATS)})")
     return writers[fmt](references)
-
-
-# -- writing -------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, renamed into
-    place: a reader sees the old file or the new one, never a part."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise KBError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -143,6 +143,12 @@ def _top(scores: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_] | None,
     return [(int(candidates[i]), float(values[i])) for i in order]
 
 
+def check_mode(mode: str) -> None:
+    """``KBError`` for a search mode that is not one of ``MODES``."""
+    if mode not in MODES:
+        raise KBError(f"search mode {mode!r} is unknown ({', '.join(MODES)})")
+
+
 class Searcher:
     """A loaded index and a query embedder: answers many queries without reloading."""
 
@@ -195,10 +201,9 @@ class Searcher:
 
     def search(self, query: str, mode: str = "hybrid", top_k: int = 10, filters: Filters | None = None) -> Results:
         """The ``top_k`` best chunks for ``query`` in ``mode`` (hybrid, semantic or lexical)."""
-        if mode not in MODES:
-            raise KBError(f"--mode {mode!r} is unknown (modes: {', '.join(MODES)})")
+        check_mode(mode)
         if top_k < 1:
-            raise KBError(f"--top-k must be at least 1, got {top_k}")
+            raise KBError(f"the number of results (top_k) must be at least 1, got {top_k}")
         cleaned = " ".join(query.split())
         if not cleaned:
             raise KBError("the query is empty: give some words to search for")
@@ -232,8 +237,7 @@ def open_searcher(root: Any, mode: str = "hybrid", embedder: Embedder | None = N
     from .embedding import OnnxEmbedder, model_id
     from .store import load_index
 
-    if mode not in MODES:
-        raise KBError(f"--mode {mode!r} is unknown (modes: {', '.join(MODES)})")
+    check_mode(mode)
     expected = embedder.model_id if embedder is not None else model_id()
     index = load_index(root, expected)
     if embedder is None and mode != "lexical":

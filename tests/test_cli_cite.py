@@ -12,7 +12,7 @@ import pytest
 import rispy
 from click.testing import CliRunner
 
-import indexer.export
+import indexer.atomic
 from indexer.cli import main
 from indexer.corpus import load_corpus
 from indexer.export import entry_keys
@@ -97,7 +97,7 @@ def test_output_file_is_written_atomically(project: Path, tmp_path: Path, monkey
     out = tmp_path / "refs.ris"
     out.write_text("old\n", encoding="utf-8")
     seen: list[tuple[Path, str]] = []
-    real_replace = indexer.export.os.replace
+    real_replace = indexer.atomic.os.replace
 
     def spy(src: str, dst: Path) -> None:
         # at the moment of the rename the target still holds the old text, the new is complete
@@ -106,7 +106,7 @@ def test_output_file_is_written_atomically(project: Path, tmp_path: Path, monkey
         assert Path(src).parent == out.parent
         real_replace(src, dst)
 
-    monkeypatch.setattr(indexer.export.os, "replace", spy)
+    monkeypatch.setattr(indexer.atomic.os, "replace", spy)
     result = run("cite", "frost2005professionalism", "--format", "ris", "-o", str(out), "--root", str(project))
     assert result.exit_code == 0, result.output
     assert seen and seen[0][0] == out

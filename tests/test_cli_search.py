@@ -93,10 +93,6 @@ def test_people_output_is_plain_off_a_terminal(fake_index: Path, fake_model) -> 
         (["--kind", "findng"], "--kind 'findng' is unknown (did you mean finding?)"),
         (["--tag", "colocation"], "--tag 'colocation' is unknown"),
         (["--year-from", "2010", "--year-to", "2000"], "--year-from 2010 is after --year-to 2000"),
-        (["--year-from", "soon"], "--year-from must be a whole number"),
-        (["--top-k", "ten"], "--top-k must be a whole number"),
-        (["--top-k", "0"], "--top-k must be at least 1"),
-        (["--mode", "fuzzy"], "--mode 'fuzzy' is unknown"),
         (["--queries", "/no/such/file.txt"], "--queries /no/such/file.txt: cannot read it"),
     ],
 )
@@ -104,6 +100,29 @@ def test_bad_arguments_get_one_line_naming_them(fake_index: Path, fake_model, ar
     query = [] if "--queries" in args else ["co-location"]
     line = one_line_error(run("search", *query, *args, "--root", str(fake_index)))
     assert named in line
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--year-from", "soon"], "Error: Invalid value for '--year-from': 'soon' is not a valid integer."),
+        (["--top-k", "ten"], "Error: Invalid value for '--top-k': 'ten' is not a valid integer range."),
+        (["--top-k", "0"], "Error: Invalid value for '--top-k': 0 is not in the range x>=1."),
+        (["--mode", "fuzzy"], "Error: Invalid value for '--mode': 'fuzzy' is not one of 'hybrid', 'semantic', 'lexical'."),
+    ],
+)
+def test_click_validates_enumerated_and_integer_options(fake_index: Path, fake_model, args: list[str], line: str) -> None:
+    result = run("search", "co-location", *args, "--root", str(fake_index))
+    assert result.exit_code == 2 and line in result.output.splitlines()
+
+
+def test_help_shows_the_types_of_mode_and_top_k() -> None:
+    from indexer.cli import MODES
+    from indexer.search import MODES as LIBRARY_MODES
+
+    assert MODES == LIBRARY_MODES
+    help_text = run("search", "--help").output
+    assert "[hybrid|semantic|lexical]" in help_text and "INTEGER RANGE" in help_text
 
 
 @pytest.mark.parametrize("query", ["", "   "])

@@ -313,3 +313,23 @@ def test_empty_selection_exports_empty_text() -> None:
     assert ex.to_bibtex([]) == "" and ex.to_ris([]) == "" and json.loads(ex.to_csljson([])) == []
     with pytest.raises(KBError, match="unknown export format"):
         ex.export([], "endnote")
+
+
+def test_text_of_one_key_formats_only_the_works_that_may_share_its_year_suffix(tmp_path: Path) -> None:
+    from indexer.bibliography import load_bibliography
+    from indexer.export import disambiguation_set, to_text
+
+    bib_path = tmp_path / "refs.bib"
+    bib_path.write_text(
+        "@book{b, author = {McInnes, Karen}, title = {Beta report}, year = {2007}, publisher = {P}}\n"
+        "@book{a, author = {McInnes, Karen}, title = {Alpha report}, year = {2007}, publisher = {P}}\n"
+        "@book{c, author = {McInnes, Karen}, title = {Other year}, year = {2008}, publisher = {P}}\n"
+        "@book{d, author = {Gasper, Mike}, title = {Same year}, year = {2007}, publisher = {P}}\n"
+        "@misc{e, title = {Anonymous}, year = {2007}}\n",
+        encoding="utf-8",
+    )
+    bib = load_bibliography(bib_path)
+    assert list(disambiguation_set(bib, [bib["b"]]).references) == ["b", "a"]
+    assert list(disambiguation_set(bib, [bib["e"]]).references) == ["b", "a", "d", "e"]  # no names: its whole year
+    assert to_text([bib["b"]], bib) == "McInnes, K. (2007b) Beta report. P.\n"
+    assert to_text([bib["b"]], bib, in_text=True) == "(McInnes, 2007b)\n"

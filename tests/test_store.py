@@ -83,12 +83,15 @@ def test_interrupted_write_leaves_previous_index_usable(
         open_searcher(fake_index, embedder=fake_embedder)
 
 
-def test_new_index_replaces_old_folder(fake_index: Path, fake_embedder) -> None:
-    old = current_folder(fake_index)
+def test_new_index_keeps_the_previous_folder_and_removes_older_ones(fake_index: Path, fake_embedder) -> None:
+    first = current_folder(fake_index)
     build_index(fake_index, embedder=lambda: fake_embedder)
-    new = current_folder(fake_index)
-    assert new != old and not old.exists()
-    assert [p.name for p in kb_dir(fake_index).iterdir() if p.is_dir()] == [new.name]
+    second = current_folder(fake_index)
+    assert second != first and first.exists()  # a reader may still be opening it
+    build_index(fake_index, embedder=lambda: fake_embedder)
+    third = current_folder(fake_index)
+    assert not first.exists()
+    assert sorted(p.name for p in kb_dir(fake_index).iterdir() if p.is_dir()) == sorted([second.name, third.name])
 
 
 def test_unchanged_entries_keep_their_chunks_but_a_bibliography_change_rechunks(
@@ -101,3 +104,34 @@ def test_unchanged_entries_keep_their_chunks_but_a_bibliography_change_rechunks(
     co_location = next(c for c in chunks if c["id"] == "glossary/co-location")
     assert "(McInnes, 2008, p. 12)" in co_location["text"]
     assert co_location["citations"][0]["year"] == "2008"
+
+
+def test_a_full_disk_while_writing_is_one_error_and_keeps_the_previous_index(
+    fake_index: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.problems import KBError
+
+    previous = current_folder(fake_index)
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_new", full)
+    with pytest.raises(KBError, match=r"^cannot write the search index in .*\.kb: No space left on device$"):
+        build_index(fake_index, embedder=lambda: fake_embedder, reuse=False)
+    assert current_folder(fake_index) == previous
+    assert not [p for p in kb_dir(fake_index).iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    assert len(load_index(fake_index, fake_embedder.model_id).chunks) == 10
+
+
+def test_tampered_vectors_are_embedded_again_not_carried_forward(fake_index: Path, fake_embedder) -> None:
+    vectors = current_folder(fake_index) / store.VECTORS
+    data = bytearray(vectors.read_bytes())
+    data[-8:] = b"\x00" * 8  # the last row's last two floats
+    vectors.write_bytes(bytes(data))
+    before = fake_embedder.calls
+    report = build_index(fake_index, embedder=lambda: fake_embedder)
+    assert report.damaged == "vectors.npy checksum"
+    assert (report.embedded, report.reused) == (10, 0) and fake_embedder.calls - before == 10
+    assert build_index(fake_index, embedder=lambda: fake_embedder).damaged == ""
