@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
+from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths
 from .citations import mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .problems import Problem, display_path
@@ -97,6 +98,22 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
     return problems
 
 
+def check_heading_lengths(entry: Entry, display_root: Path) -> list[Problem]:
+    """The title and each heading path must leave the search model room for the text."""
+    shown = _shown(entry, display_root)
+    why = f"at most {MAX_HEAD_CHARS} with the heading path, as the search model reads {MAX_TOKENS} word pieces"
+    if len(entry.title) > MAX_HEAD_CHARS:
+        return [Problem(shown, entry.line_of("title"), f"title is {len(entry.title)} characters long ({why})")]
+    problems: list[Problem] = []
+    for line, path in heading_paths(entry.body):
+        size = len(f"{entry.title}: {' > '.join(path)}")
+        if size > MAX_HEAD_CHARS:
+            problems.append(
+                Problem(shown, entry.body_line + line, f"title and heading path are {size} characters long ({why})")
+            )
+    return problems
+
+
 _MIN_CLAIM_WORDS = 12
 _ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
@@ -168,6 +185,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         shown = _shown(entry, display_root)
         problems.extend(check_citations(entry, bib, display_root))
         problems.extend(check_links(entry, corpus.root, display_root))
+        problems.extend(check_heading_lengths(entry, display_root))
         problems.extend(uncited_claims(entry, display_root))
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:
