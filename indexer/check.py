@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
 from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths
-from .citations import mask_code, parse_citations
+from .citations import citation_errors, mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .problems import Problem, display_path
 
@@ -62,6 +62,8 @@ def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list
             problems.append(
                 Problem(shown, entry.line_of("sources"), f"unknown source key '{key}'{_suggest(key, keys)}")
             )
+    for error in citation_errors(entry.body):
+        problems.append(Problem(shown, entry.body_line + error.line - 1, error.message))
     citations = parse_citations(entry.body)
     for citation in citations:
         for key in citation.keys:

@@ -3,6 +3,11 @@
 The parser is shared by the checker, the search index and the website's Markdown
 extension, so all three agree on what a citation is. Code spans and fenced code
 blocks are never scanned; an e-mail address (``name@example.org``) is not a citation.
+
+``citation_errors`` reports what looks like a citation but is not one the parser can
+read (so that it would print raw on a page): no key after ``@``, a bracket never closed,
+an empty locator, a page locator that is not a page or range, and a second key inside a
+locator (``[@a, cited in @b]``, which is not a supported form: write ``[@a; @b]``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ _BRACKET_RE = re.compile(
     r"(?<!^)\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[])|^\[(?P<lead>[^\[\]]*@[^\[\]]*)\](?![(\[:])", re.M
 )
 _NARRATIVE_RE = re.compile(rf"(?<![\w@\[\]])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@]*)\](?![(\[]))?")
+_KEY_IN_TEXT_RE = re.compile(rf"(?<![\w@])@{KEY}")
+_LABEL_RE = re.compile(r"^(?P<label>[A-Za-z]+\.?)(?:\s+(?P<value>.*))?$", re.DOTALL)
+_PAGE = r"(?:\d+[a-z]?|[ivxlcdm]+)"
+_PAGES_RE = re.compile(rf"^{_PAGE}(?:\s*(?:--|–|-)\s*{_PAGE})?(?:\s*,\s*{_PAGE}(?:\s*(?:--|–|-)\s*{_PAGE})?)*$")
+_PAGE_LABELS: frozenset[str] = frozenset({"p.", "pp.", "p", "pp", "page", "pages"})
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 
@@ -69,6 +79,69 @@ def _parse_item(raw: str) -> CiteItem | None:
         locator=suffix,
         suppress_author=bool(match.group("suppress")),
     )
+
+
+@dataclass(frozen=True)
+class CitationError:
+    """Text that looks like a citation but cannot be read as one; ``line`` is 1-based."""
+
+    line: int
+    message: str
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+
+
+def _item_errors(raw: str) -> list[str]:
+    match = _ITEM_RE.match(raw.strip())
+    if match is None:
+        if re.search(r"@(?![A-Za-z0-9_])", raw):
+            return [f"no key after '@' in {_quoted(raw.strip())} (write @key, with no space)"]
+        return [f"{_quoted(raw.strip())} has no @key (each part between ';' cites one work)"]
+    key, suffix = match.group("key"), match.group("suffix").strip()
+    other = _KEY_IN_TEXT_RE.search(suffix)
+    if other:
+        return [f"'{other.group(0)}' inside the locator of '@{key}': cite both as [@{key}; {other.group(0)}]"]
+    if not suffix.startswith(","):
+        return []
+    locator = suffix[1:].strip()
+    if not locator:
+        return [f"empty locator after '@{key},' (give a page, e.g. p. 21, or drop the comma)"]
+    label = _LABEL_RE.match(locator)
+    if label and label.group("label").lower() in _PAGE_LABELS:
+        value = (label.group("value") or "").strip()
+        if not value:
+            return [f"locator {_quoted(locator)} of '@{key}' has no page number"]
+        if not _PAGES_RE.match(value):
+            return [f"locator {_quoted(locator)} of '@{key}' is not a page or page range (e.g. p. 21, pp. 3–4)"]
+    elif label and label.group("value") is None and label.group("label").endswith("."):
+        return [f"locator {_quoted(locator)} of '@{key}' has no number"]
+    return []
+
+
+def citation_errors(text: str) -> list[CitationError]:
+    """Malformed citations in ``text``, in order (code is not scanned)."""
+    masked = mask_code(text)
+    errors: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for match in _BRACKET_RE.finditer(masked):
+        spans.append((match.start(), match.end()))
+        for part in (match.group("body") or match.group("lead")).split(";"):
+            errors.extend((match.start(), f"malformed citation: {m}") for m in _item_errors(part))
+    starts = {start for start, _end in spans}
+    for match in re.finditer(r"\[", masked):
+        start = match.start()
+        if start in starts:
+            continue
+        rest = re.match(r"\[[^\[\]]*?(?=[\[\]]|\n[ \t]*\n|$)", masked[start:])
+        segment = rest.group(0) if rest else ""
+        end = start + len(segment)
+        closed = end < len(masked) and masked[end] == "]"
+        if not closed and _KEY_IN_TEXT_RE.search(segment):
+            errors.append((start, f"citation is not closed: {_quoted(segment.split(chr(10))[0])} has no ']'"))
+    return [CitationError(masked.count("\n", 0, offset) + 1, message) for offset, message in sorted(errors)]
 
 
 def parse_citations(text: str) -> list[Citation]:
