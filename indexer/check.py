@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
 from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths
-from .citations import citation_errors, mask_code, parse_citations
+from .citations import LineIndex, citation_errors, mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .problems import Problem, display_path
 
@@ -81,6 +81,7 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
     """Relative links must point at an existing corpus entry (or file) from this file."""
     shown = _shown(entry, display_root)
     body = mask_code(entry.body)
+    lines = LineIndex(body)
     problems: list[Problem] = []
     for match in _LINK_RE.finditer(body):
         target = match.group("target").strip("<>")
@@ -90,7 +91,7 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
         if not file_part:
             continue
         resolved = (entry.path.parent / PurePosixPath(file_part)).resolve()
-        line = entry.body_line + body.count("\n", 0, match.start())
+        line = entry.body_line + lines.line(match.start()) - 1
         if not resolved.exists():
             problems.append(Problem(shown, line, f"broken link: {target} (no such file)"))
         elif corpus_root.resolve() not in resolved.parents:

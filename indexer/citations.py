@@ -12,6 +12,7 @@ locator (``[@a, cited in @b]``, which is not a supported form: write ``[@a; @b]`
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ _LABEL_RE = re.compile(r"^(?P<label>[A-Za-z]+\.?)(?:\s+(?P<value>.*))?$", re.DOT
 _PAGE = r"(?:\d+[a-z]?|[ivxlcdm]+)"
 _PAGES_RE = re.compile(rf"^{_PAGE}(?:\s*(?:--|–|-)\s*{_PAGE})?(?:\s*,\s*{_PAGE}(?:\s*(?:--|–|-)\s*{_PAGE})?)*$")
 _PAGE_LABELS: frozenset[str] = frozenset({"p.", "pp.", "p", "pp", "page", "pages"})
+#: from a '[' to the next bracket, blank line or the end: an unclosed bracket if no ']' follows
+_OPEN_RE = re.compile(r"\[[^\[\]]*?(?=[\[\]]|\n[ \t]*\n|$(?![\s\S]))")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 
@@ -55,6 +58,16 @@ class Citation:
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(item.key for item in self.items)
+
+
+class LineIndex:
+    """1-based line numbers of offsets in one text, each found in O(log n) (keeps checks linear)."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
 
 
 def mask_code(text: str) -> str:
@@ -135,20 +148,22 @@ def citation_errors(text: str) -> list[CitationError]:
         start = match.start()
         if start in starts:
             continue
-        rest = re.match(r"\[[^\[\]]*?(?=[\[\]]|\n[ \t]*\n|$)", masked[start:])
+        rest = _OPEN_RE.match(masked, start)
         segment = rest.group(0) if rest else ""
         end = start + len(segment)
         closed = end < len(masked) and masked[end] == "]"
         if not closed and _KEY_IN_TEXT_RE.search(segment):
             errors.append((start, f"citation is not closed: {_quoted(segment.split(chr(10))[0])} has no ']'"))
-    return [CitationError(masked.count("\n", 0, offset) + 1, message) for offset, message in sorted(errors)]
+    lines = LineIndex(masked)
+    return [CitationError(lines.line(offset), message) for offset, message in sorted(errors)]
 
 
 def parse_citations(text: str) -> list[Citation]:
     """All citations in ``text``, in order of appearance."""
     masked = mask_code(text)
+    lines = LineIndex(masked)
     found: list[Citation] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # bracket citations, in order and not overlapping
     for match in _BRACKET_RE.finditer(masked):
         parts = (match.group("body") or match.group("lead")).split(";")
         items = [_parse_item(part) for part in parts]
@@ -160,12 +175,14 @@ def parse_citations(text: str) -> list[Citation]:
                 narrative=False,
                 start=match.start(),
                 end=match.end(),
-                line=masked.count("\n", 0, match.start()) + 1,
+                line=lines.line(match.start()),
             )
         )
         taken.append((match.start(), match.end()))
+    taken_starts = [start for start, _end in taken]
     for match in _NARRATIVE_RE.finditer(masked):
-        if any(start <= match.start() < end for start, end in taken):
+        before = bisect.bisect_right(taken_starts, match.start()) - 1
+        if before >= 0 and match.start() < taken[before][1]:
             continue
         found.append(
             Citation(
@@ -173,7 +190,7 @@ def parse_citations(text: str) -> list[Citation]:
                 narrative=True,
                 start=match.start(),
                 end=match.end(),
-                line=masked.count("\n", 0, match.start()) + 1,
+                line=lines.line(match.start()),
             )
         )
     found.sort(key=lambda c: c.start)

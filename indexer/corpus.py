@@ -201,7 +201,11 @@ def load_entry(path: Path, root: Path, display_root: Path) -> tuple[Entry | None
     def problem(line: int, message: str) -> None:
         problems.append(Problem(shown, line, message))
 
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem(1, f"file cannot be read: {exc.strerror or type(exc).__name__}")
+        return None, problems
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
