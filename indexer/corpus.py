@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import reprlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -137,9 +138,14 @@ def iter_entry_files(root: Path) -> Iterator[Path]:
     yield from _scan(root)[0]
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 4, 4 * QUOTE_LIMIT, 4 * QUOTE_LIMIT
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 12
+
+
 def short(value: Any, limit: int = QUOTE_LIMIT) -> str:
-    """``repr(value)`` for a message, cut to about ``limit`` characters."""
-    text = repr(value)
+    """``repr(value)`` for a message, cut to about ``limit`` characters (however big or deep the value)."""
+    text = _REPR.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
