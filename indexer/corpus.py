@@ -119,7 +119,9 @@ def _scan(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
                 others.append((path, "is not a regular file: not read"))
                 continue
             suffix = path.suffix
-            if suffix == ".md" and not name.startswith("."):
+            if name.startswith("."):
+                others.append((path, "is a hidden file (its name starts with '.'): not read"))
+            elif suffix == ".md":
                 entries.append(path)
             elif rel in EXPECTED_FILES:
                 continue
