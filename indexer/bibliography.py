@@ -181,10 +181,28 @@ def _quoted(text: str, limit: int = 60) -> str:
 _decoder: list[object] = []
 
 
+#: LaTeX commands decoded to Unicode: accents, letters and a few symbols and text styles;
+#: any other command is reported and its field left as written (never silently dropped)
+DECODED_COMMANDS: frozenset[str] = frozenset(
+    {
+        *("u", "v", "H", "c", "k", "r", "d", "b", "t", "i", "j", "l", "L", "o", "O", "ae", "AE", "oe", "OE"),
+        *("aa", "AA", "ss", "textendash", "textemdash", "textquoteleft", "textquoteright", "ldots", "dots"),
+        *("S", "P", "pounds", "euro", "copyright", "emph", "textit", "textbf", "textsc", "textup", "mbox"),
+    }
+)
+_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
+
+
 def decode_latex(value: str) -> tuple[str, str]:
-    """``value`` with LaTeX accents and symbols as Unicode (braces, ``\\&``, ``--``, ``~`` kept), and an error."""
+    """``value`` with LaTeX accents and symbols as Unicode (braces, ``\\&``, ``--``, ``~`` kept), and an error.
+
+    A command outside ``DECODED_COMMANDS`` is the error: the value is then returned as written.
+    """
     if not _LATEX_RE.search(value):
         return value, ""
+    unknown = [m.group(0) for m in _COMMAND_RE.finditer(value) if m.group(1) not in DECODED_COMMANDS]
+    if unknown:
+        return value, unknown[0]
     if not _decoder:
         from bibtexparser.middlewares import LatexDecodingMiddleware
 
@@ -229,16 +247,6 @@ def _check_reference(ref: Reference, shown: str, raw_fields: dict[str, tuple[str
                     line + value[: swallowed.start(1)].rstrip().count("\n"),
                     f"entry '{ref.key}': missing comma after field '{name}' "
                     f"(its value swallows '{swallowed.group(1)} = ...')",
-                )
-            )
-        left = _LATEX_RE.search(ref.fields.get(name, ""))
-        if left:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    f"entry '{ref.key}': field '{name}' has the LaTeX command {_quoted(left.group(0))}, "
-                    "which is not decoded (write the character itself)",
                 )
             )
     if not ref.get("title") and "title" not in swallowed_names:
@@ -289,12 +297,14 @@ def load_bibliography(path: Path, display_root: Path | None = None) -> Bibliogra
     if not path.exists():
         return Bibliography(path, {}, (Problem(shown, 1, "bibliography file not found"),))
     raw = path.read_bytes()
+    problems: list[Problem] = []
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError as exc:  # reported, then read with U+FFFD so that the keys still count
         line = raw[: exc.start].count(b"\n") + 1
         message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        return Bibliography(path, {}, (Problem(shown, line, message),))
+        problems.append(Problem(shown, line, message))
+        text = raw.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
@@ -303,7 +313,6 @@ def load_bibliography(path: Path, display_root: Path | None = None) -> Bibliogra
     text = unicodedata.normalize("NFC", text)
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = parse_string(text)
-    problems: list[Problem] = []
     entries = list(library.entries)
     for failed in library.failed_blocks:
         problems.append(_failed_block_problem(failed, shown))
@@ -329,7 +338,12 @@ def load_bibliography(path: Path, display_root: Path | None = None) -> Bibliogra
             decoded, error = decode_latex(value)
             if error:
                 problems.append(
-                    Problem(shown, line, f"entry '{entry.key}': field '{name}' has LaTeX that does not decode")
+                    Problem(
+                        shown,
+                        line,
+                        f"entry '{entry.key}': field '{name}' has the LaTeX command {_quoted(error)}, which is "
+                        "not decoded (write the character itself)",
+                    )
                 )
             fields[name] = decoded
         ref = Reference(

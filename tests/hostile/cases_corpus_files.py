@@ -74,7 +74,7 @@ CASES = [
         command=CHECK,
         exit_code=1,
         files={"corpus/glossary/.md": entry("x")},
-        message=f"corpus/glossary/.md:1: file is a hidden file (its name starts with '.'): not read",
+        message="corpus/glossary/.md:1: file is a hidden file (its name starts with '.'): not read",
     ),
     Case(
         id="file-named-dot-MD",
@@ -82,7 +82,7 @@ CASES = [
         command=CHECK,
         exit_code=1,
         files={"corpus/glossary/.MD": entry("x")},
-        message=f"corpus/glossary/.MD:1: file is a hidden file (its name starts with '.'): not read",
+        message="corpus/glossary/.MD:1: file is a hidden file (its name starts with '.'): not read",
     ),
     Case(
         id="hidden-markdown-file",
@@ -90,7 +90,7 @@ CASES = [
         command=CHECK,
         exit_code=1,
         files={"corpus/glossary/.draft.md": entry("draft")},
-        message=f"corpus/glossary/.draft.md:1: file is a hidden file (its name starts with '.'): not read",
+        message="corpus/glossary/.draft.md:1: file is a hidden file (its name starts with '.'): not read",
     ),
     Case(
         id="stray-text-file",
@@ -146,7 +146,7 @@ CASES = [
         command=CHECK,
         exit_code=1,
         setup=symlink("corpus/glossary/lead-pro.md", "lead-professional.md"),
-        message=f"corpus/glossary/lead-pro.md:2: id 'lead-professional' does not match the file name 'lead-pro'",
+        message="corpus/glossary/lead-pro.md:2: id 'lead-professional' does not match the file name 'lead-pro'",
     ),
     Case(
         id="symlink-to-the-corpus-folder",
