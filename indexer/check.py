@@ -12,11 +12,12 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
 from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths
-from .citations import LineIndex, citation_errors, mask_code, parse_citations
+from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .problems import Problem, display_path
 
@@ -38,6 +39,12 @@ class Report:
     @property
     def notes(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "note"]
+
+
+@lru_cache(maxsize=1024)
+def _citations(body: str) -> tuple[Citation, ...]:
+    """The citations of an entry body, parsed once for the checks that all need them."""
+    return tuple(parse_citations(body))
 
 
 def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
@@ -64,7 +71,7 @@ def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list
             )
     for error in citation_errors(entry.body):
         problems.append(Problem(shown, entry.body_line + error.line - 1, error.message))
-    citations = parse_citations(entry.body)
+    citations = _citations(entry.body)
     for citation in citations:
         for key in citation.keys:
             if key not in bib:
@@ -213,7 +220,7 @@ def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> 
     used: set[str] = set()
     for entry in corpus.entries:
         used.update(entry.sources)
-        for citation in parse_citations(entry.body):
+        for citation in _citations(entry.body):
             used.update(citation.keys)
     shown = display_path(bib.path, display_root)
     return [
