@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from . import schema
-from .frontmatter import FrontMatterError, split
+from .frontmatter import FrontMatterError, load_yaml, split
 from .problems import Problem, display_path
 
 
@@ -304,19 +304,23 @@ def load_tags(root: Path, display_root: Path) -> tuple[dict[str, str], list[Prob
     if not path.exists():
         return {}, [Problem(shown, 1, "tag vocabulary file is missing")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+        data = load_yaml(text)
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return {}, [Problem(shown, mark.line + 1 if mark else 1, f"not valid YAML: {reason}")]
+        return {}, [Problem(shown, mark.line + 1 if mark else 1, f"not valid YAML: {short(reason, 100)[1:-1]}")]
     if not isinstance(data, dict):
         return {}, [Problem(shown, 1, "must be a mapping of tag: description")]
-    problems = [
-        Problem(shown, 1, f"tag {short(k)} must be a lowercase-hyphen slug with a text description")
-        for k, v in data.items()
-        if not (isinstance(k, str) and schema.SLUG_RE.match(k) and isinstance(v, str))
-    ]
-    return {str(k): str(v) for k, v in data.items()}, problems
+    tags: dict[str, str] = {}
+    problems: list[Problem] = []
+    for k, v in data.items():
+        if isinstance(k, str) and schema.SLUG_RE.match(k) and isinstance(v, str):
+            tags[k] = v
+        else:
+            message = f"tag {short(k)} must be a lowercase-hyphen slug with a text description"
+            problems.append(Problem(shown, 1, message))
+    return tags, problems
 
 
 def load_corpus(root: Path, display_root: Path | None = None) -> Corpus:

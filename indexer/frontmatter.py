@@ -33,6 +33,11 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
+def load_yaml(text: str) -> Any:
+    """One YAML document, loaded safely with libyaml where available, dates kept as text."""
+    return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+
+
 def _first_alias(node: yaml.Node, seen: set[int]) -> yaml.Node | None:
     """The first node reached twice (an alias), walking each node once."""
     stack = [node]

@@ -203,7 +203,7 @@ CASES = [
         command=CHECK,
         exit_code=1,
         files={"corpus/tags.yml": "roles: Roles\n\tlegislation: Acts\n"},
-        message="corpus/tags.yml:2: not valid YAML: found character '\\t' that cannot start any token",
+        message="corpus/tags.yml:2: not valid YAML: found a tab character that violates indentation",
     ),
     Case(
         id="tags-file-not-utf8",
@@ -215,3 +215,18 @@ CASES = [
         "continuation byte",
     ),
 ]
+
+TAGS_BOMB = "roles: R\nlegislation: L\nco-location: C\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}' if prev else 'lol'] * 9)}]\n"
+    for prev, name in zip(["", "a", "b", "c", "d", "e", "f", "g"], ["a", "b", "c", "d", "e", "f", "g", "h"], strict=True)
+)
+CASES.append(
+    Case(
+        id="tags-file-alias-bomb",
+        klass=KLASS,
+        command=CHECK,
+        exit_code=1,
+        files={"corpus/tags.yml": TAGS_BOMB},
+        message="corpus/tags.yml:1: tag 'h' must be a lowercase-hyphen slug with a text description",
+    )
+)
