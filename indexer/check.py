@@ -12,10 +12,12 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
-from .citations import mask_code, parse_citations
+from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths
+from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .html_rules import check_body
 from .problems import Problem, display_path
@@ -40,6 +42,12 @@ class Report:
         return [p for p in self.problems if p.severity == "note"]
 
 
+@lru_cache(maxsize=1024)
+def _citations(body: str) -> tuple[Citation, ...]:
+    """The citations of an entry body, parsed once for the checks that all need them."""
+    return tuple(parse_citations(body))
+
+
 def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(word, candidates, n=n, cutoff=0.6)
 
@@ -62,7 +70,9 @@ def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list
             problems.append(
                 Problem(shown, entry.line_of("sources"), f"unknown source key '{key}'{_suggest(key, keys)}")
             )
-    citations = parse_citations(entry.body)
+    for error in citation_errors(entry.body):
+        problems.append(Problem(shown, entry.body_line + error.line - 1, error.message))
+    citations = _citations(entry.body)
     for citation in citations:
         for key in citation.keys:
             if key not in bib:
@@ -79,6 +89,7 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
     """Relative links must point at an existing corpus entry (or file) from this file."""
     shown = _shown(entry, display_root)
     body = mask_code(entry.body)
+    lines = LineIndex(body)
     problems: list[Problem] = []
     for match in _LINK_RE.finditer(body):
         target = match.group("target").strip("<>")
@@ -88,13 +99,29 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
         if not file_part:
             continue
         resolved = (entry.path.parent / PurePosixPath(file_part)).resolve()
-        line = entry.body_line + body.count("\n", 0, match.start())
+        line = entry.body_line + lines.line(match.start()) - 1
         if not resolved.exists():
             problems.append(Problem(shown, line, f"broken link: {target} (no such file)"))
         elif corpus_root.resolve() not in resolved.parents:
             problems.append(Problem(shown, line, f"link leaves the corpus: {target}"))
         elif not file_part.endswith(".md"):
             problems.append(Problem(shown, line, f"link to an entry must end in .md: {target}"))
+    return problems
+
+
+def check_heading_lengths(entry: Entry, display_root: Path) -> list[Problem]:
+    """The title and each heading path must leave the search model room for the text."""
+    shown = _shown(entry, display_root)
+    why = f"at most {MAX_HEAD_CHARS} with the heading path, as the search model reads {MAX_TOKENS} word pieces"
+    if len(entry.title) > MAX_HEAD_CHARS:
+        return [Problem(shown, entry.line_of("title"), f"title is {len(entry.title)} characters long ({why})")]
+    problems: list[Problem] = []
+    for line, path in heading_paths(entry.body):
+        size = len(f"{entry.title}: {' > '.join(path)}")
+        if size > MAX_HEAD_CHARS:
+            problems.append(
+                Problem(shown, entry.body_line + line, f"title and heading path are {size} characters long ({why})")
+            )
     return problems
 
 
@@ -170,6 +197,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         problems.extend(check_citations(entry, bib, display_root))
         problems.extend(check_links(entry, corpus.root, display_root))
         problems.extend(check_body(entry, display_root))
+        problems.extend(check_heading_lengths(entry, display_root))
         problems.extend(uncited_claims(entry, display_root))
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:
@@ -194,7 +222,7 @@ def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> 
     used: set[str] = set()
     for entry in corpus.entries:
         used.update(entry.sources)
-        for citation in parse_citations(entry.body):
+        for citation in _citations(entry.body):
             used.update(citation.keys)
     shown = display_path(bib.path, display_root)
     return [

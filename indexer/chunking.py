@@ -22,6 +22,7 @@ from typing import Any
 from .bibliography import Reference
 from .citations import Citation, cited_keys, replace_citations
 from .corpus import Entry
+from .problems import KBError
 
 #: a function giving the number of word pieces of a text, without special tokens
 TokenCounter = Callable[[str], int]
@@ -32,6 +33,12 @@ NAVIGATION_HEADINGS: frozenset[str] = frozenset({"see also", "related", "related
 #: word pieces the model reads, including [CLS] and [SEP]
 MAX_TOKENS = 256
 SPECIAL_TOKENS = 2
+#: characters of an entry's title and heading path together ('Title: Section > Subsection'),
+#: which travel with every chunk: a character is at most one word piece, so this leaves at
+#: least 54 of the model's 256 for the text. ``kb check`` reports a longer title or heading.
+MAX_HEAD_CHARS = 200
+#: the fewest word pieces a chunk's text may have beside its title and section path
+MIN_TEXT_TOKENS = 16
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,21 @@ def _units(lines: list[str]) -> list[str]:
     return units
 
 
+def heading_paths(body: str) -> list[tuple[int, tuple[str, ...]]]:
+    """Each heading's 0-based line in ``body`` and its path of headings (as written, code skipped)."""
+    masked = _FENCE_RE.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    stack: list[tuple[int, str]] = []
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for number, line in enumerate(masked.split("\n")):
+        match = _HEADING_RE.match(line)
+        if match:
+            level = len(match.group(1))
+            stack = [(lvl, text) for lvl, text in stack if lvl < level]
+            stack.append((level, _ATTR_RE.sub("", match.group(2))))
+            found.append((number, tuple(text for _lvl, text in stack)))
+    return found
+
+
 def split_sections(body: str, references: dict[str, Reference]) -> list[Section]:
     """The sections of an entry body, in order; the first one (path ``()``) is the intro."""
     from markdown.extensions.toc import slugify, unique
@@ -345,10 +367,15 @@ def chunk_entry(
             units_md.insert(0, entry.summary)
         if not units_md:
             continue
-        head = count(embed_text(entry.title, section.path, ""))
+        head_text = embed_text(entry.title, section.path, "").strip()
+        head = count(head_text)
         budget = max_tokens - SPECIAL_TOKENS - head
-        if budget < 16:
-            raise ValueError(f"{entry.rel_path}: heading {section.path[-1]!r} is too long to index")
+        if budget < MIN_TEXT_TOKENS:
+            shown = head_text if len(head_text) <= 60 else head_text[:59] + "…"
+            raise KBError(
+                f"{entry.rel_path}: title and heading path {shown!r} take {head} of the model's {max_tokens} "
+                f"word pieces, too many to index (at most {MAX_HEAD_CHARS} characters; run kb check)"
+            )
         pieces: list[Piece] = []
         piece_keys: list[list[str]] = []  # the keys each piece's unit cites
         for unit in units_md:

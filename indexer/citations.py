@@ -3,10 +3,16 @@
 The parser is shared by the checker, the search index and the website's Markdown
 extension, so all three agree on what a citation is. Code spans and fenced code
 blocks are never scanned; an e-mail address (``name@example.org``) is not a citation.
+
+``citation_errors`` reports what looks like a citation but is not one the parser can
+read (so that it would print raw on a page): no key after ``@``, a bracket never closed,
+an empty locator, a page locator that is not a page or range, and a second key inside a
+locator (``[@a, cited in @b]``, which is not a supported form: write ``[@a; @b]``).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +24,13 @@ _BRACKET_RE = re.compile(
     r"(?<!^)\[(?P<body>[^\[\]]*@[^\[\]]*)\](?![(\[])|^\[(?P<lead>[^\[\]]*@[^\[\]]*)\](?![(\[:])", re.M
 )
 _NARRATIVE_RE = re.compile(rf"(?<![\w@\[\]])@(?P<key>{KEY})(?:[ ]?\[(?P<locator>[^\[\]@]*)\](?![(\[]))?")
+_KEY_IN_TEXT_RE = re.compile(rf"(?<![\w@])@{KEY}")
+_LABEL_RE = re.compile(r"^(?P<label>[A-Za-z]+\.?)(?:\s+(?P<value>.*))?$", re.DOTALL)
+_PAGE = r"(?:\d+[a-z]?|[ivxlcdm]+)"
+_PAGES_RE = re.compile(rf"^{_PAGE}(?:\s*(?:--|–|-)\s*{_PAGE})?(?:\s*,\s*{_PAGE}(?:\s*(?:--|–|-)\s*{_PAGE})?)*$")
+_PAGE_LABELS: frozenset[str] = frozenset({"p.", "pp.", "p", "pp", "page", "pages"})
+#: from a '[' to the next bracket, blank line or the end: an unclosed bracket if no ']' follows
+_OPEN_RE = re.compile(r"\[[^\[\]]*?(?=[\[\]]|\n[ \t]*\n|$(?![\s\S]))")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 
@@ -47,6 +60,16 @@ class Citation:
         return tuple(item.key for item in self.items)
 
 
+class LineIndex:
+    """1-based line numbers of offsets in one text, each found in O(log n) (keeps checks linear)."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+
 def mask_code(text: str) -> str:
     """Blank out code so that citations inside it are not seen (offsets are kept)."""
 
@@ -71,11 +94,76 @@ def _parse_item(raw: str) -> CiteItem | None:
     )
 
 
+@dataclass(frozen=True)
+class CitationError:
+    """Text that looks like a citation but cannot be read as one; ``line`` is 1-based."""
+
+    line: int
+    message: str
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+
+
+def _item_errors(raw: str) -> list[str]:
+    match = _ITEM_RE.match(raw.strip())
+    if match is None:
+        if re.search(r"@(?![A-Za-z0-9_])", raw):
+            return [f"no key after '@' in {_quoted(raw.strip())} (write @key, with no space)"]
+        return [f"{_quoted(raw.strip())} has no @key (each part between ';' cites one work)"]
+    key, suffix = match.group("key"), match.group("suffix").strip()
+    other = _KEY_IN_TEXT_RE.search(suffix)
+    if other:
+        return [f"'{other.group(0)}' inside the locator of '@{key}': cite both as [@{key}; {other.group(0)}]"]
+    if not suffix.startswith(","):
+        return []
+    locator = suffix[1:].strip()
+    if not locator:
+        return [f"empty locator after '@{key},' (give a page, e.g. p. 21, or drop the comma)"]
+    label = _LABEL_RE.match(locator)
+    if label and label.group("label").lower() in _PAGE_LABELS:
+        value = (label.group("value") or "").strip()
+        if not value:
+            return [f"locator {_quoted(locator)} of '@{key}' has no page number"]
+        if not _PAGES_RE.match(value):
+            return [f"locator {_quoted(locator)} of '@{key}' is not a page or page range (e.g. p. 21, pp. 3–4)"]
+    elif label and label.group("value") is None and label.group("label").endswith("."):
+        return [f"locator {_quoted(locator)} of '@{key}' has no number"]
+    return []
+
+
+def citation_errors(text: str) -> list[CitationError]:
+    """Malformed citations in ``text``, in order (code is not scanned)."""
+    masked = mask_code(text)
+    errors: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
+    for match in _BRACKET_RE.finditer(masked):
+        spans.append((match.start(), match.end()))
+        for part in (match.group("body") or match.group("lead")).split(";"):
+            errors.extend((match.start(), f"malformed citation: {m}") for m in _item_errors(part))
+    starts = {start for start, _end in spans}
+    for match in re.finditer(r"\[", masked):
+        start = match.start()
+        if start in starts:
+            continue
+        rest = _OPEN_RE.match(masked, start)
+        segment = rest.group(0) if rest else ""
+        end = start + len(segment)
+        closed = end < len(masked) and masked[end] == "]"
+        if not closed and _KEY_IN_TEXT_RE.search(segment):
+            errors.append((start, f"citation is not closed: {_quoted(segment.split(chr(10))[0])} has no ']'"))
+    lines = LineIndex(masked)
+    return [CitationError(lines.line(offset), message) for offset, message in sorted(errors)]
+
+
 def parse_citations(text: str) -> list[Citation]:
     """All citations in ``text``, in order of appearance."""
     masked = mask_code(text)
+    lines = LineIndex(masked)
     found: list[Citation] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # bracket citations, in order and not overlapping
     for match in _BRACKET_RE.finditer(masked):
         parts = (match.group("body") or match.group("lead")).split(";")
         items = [_parse_item(part) for part in parts]
@@ -87,12 +175,14 @@ def parse_citations(text: str) -> list[Citation]:
                 narrative=False,
                 start=match.start(),
                 end=match.end(),
-                line=masked.count("\n", 0, match.start()) + 1,
+                line=lines.line(match.start()),
             )
         )
         taken.append((match.start(), match.end()))
+    taken_starts = [start for start, _end in taken]
     for match in _NARRATIVE_RE.finditer(masked):
-        if any(start <= match.start() < end for start, end in taken):
+        before = bisect.bisect_right(taken_starts, match.start()) - 1
+        if before >= 0 and match.start() < taken[before][1]:
             continue
         found.append(
             Citation(
@@ -100,7 +190,7 @@ def parse_citations(text: str) -> list[Citation]:
                 narrative=True,
                 start=match.start(),
                 end=match.end(),
-                line=masked.count("\n", 0, match.start()) + 1,
+                line=lines.line(match.start()),
             )
         )
     found.sort(key=lambda c: c.start)

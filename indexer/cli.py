@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .problems import KBError
-from .project import find_root
+from .project import check_root, find_root
 
 ROOT_OPTION = click.option(
     "--root",
@@ -113,9 +113,7 @@ def resolve_root(root: Path | None) -> Path:
 
 
 def _explicit_root(root: Path) -> Path:
-    if not (root / "corpus").is_dir():
-        raise KBError(f"--root {root}: no corpus/ folder there")
-    return root
+    return check_root(root, f"--root {root}")
 
 
 @click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,6 +8,9 @@ could be read) and its problems are reported beside it.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import reprlib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Any
 import yaml
 
 from . import schema
-from .frontmatter import FrontMatterError, split
+from .frontmatter import FrontMatterError, load_yaml, split
 from .problems import Problem, display_path
 
 
@@ -78,60 +81,123 @@ class Corpus:
 
 
 TAGS_FILE = "tags.yml"
+#: files under corpus/ that are not entries but belong there (relative to corpus/)
+EXPECTED_FILES: frozenset[str] = frozenset({TAGS_FILE})
+#: extensions people give Markdown files: anything but exactly ``.md`` is reported, not read
+_MARKDOWN_SUFFIXES: frozenset[str] = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+#: longest value quoted in a message
+QUOTE_LIMIT = 60
+
+
+def _scan(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Entry files under ``root`` (sorted) and every other file with the reason it is not read."""
+    entries: list[Path] = []
+    others: list[tuple[Path, str]] = []
+    inside = os.path.realpath(root)
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in list(dirs):
+            if (here / name).is_symlink():
+                dirs.remove(name)
+                others.append((here / name, "is a symbolic link to a folder: not followed, not read"))
+        dirs.sort()
+        for name in files:
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = os.path.realpath(path)
+                if not os.path.exists(target):
+                    others.append((path, f"is a dangling symbolic link (to {os.readlink(path)}): not read"))
+                    continue
+                if os.path.commonpath([inside, target]) != inside:
+                    others.append((path, "is a symbolic link leaving the corpus folder: not read"))
+                    continue
+                if not os.path.isfile(target):
+                    others.append((path, "is a symbolic link to something that is not a file: not read"))
+                    continue
+            elif not path.is_file():
+                others.append((path, "is not a regular file: not read"))
+                continue
+            suffix = path.suffix
+            if name.startswith("."):
+                others.append((path, "is a hidden file (its name starts with '.'): not read"))
+            elif suffix == ".md":
+                entries.append(path)
+            elif rel in EXPECTED_FILES:
+                continue
+            elif suffix.lower() in _MARKDOWN_SUFFIXES:
+                others.append((path, f"extension {suffix!r} is not read: entries end in '.md' (lowercase)"))
+            else:
+                others.append((path, "is not an entry (entries end in '.md'; the only other file is corpus/tags.yml)"))
+    return sorted(entries), sorted(others)
 
 
 def iter_entry_files(root: Path) -> Iterator[Path]:
-    """Every Markdown file under ``root``, sorted, including ones in unknown folders."""
-    yield from sorted(p for p in root.rglob("*.md") if p.is_file())
+    """Every entry file under ``root``, sorted, including ones in unknown folders.
+
+    Entry files end in ``.md``; a symbolic link is followed only to a file inside ``root``.
+    """
+    yield from _scan(root)[0]
 
 
-def _normalise_date(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 4, 4 * QUOTE_LIMIT, 4 * QUOTE_LIMIT
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 12
+
+
+def short(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters (however big or deep the value)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_date(name: str, value: Any) -> tuple[str | None, str | None]:
+    """A date field as the schema types it (YYYY, YYYY-MM or YYYY-MM-DD, a real day), or an error."""
+    if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if isinstance(value, str) and schema.DATE_RE.match(value.strip()):
-        return value.strip()
-    return None
+    if not isinstance(value, str) or not (match := schema.DATE_RE.match(value.strip())):
+        return None, f"field '{name}' must be a date YYYY, YYYY-MM or YYYY-MM-DD, got {short(value)}"
+    year, month, day = match.groups()
+    if day is not None:
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return None, f"field '{name}': {short(value.strip())} is not a real date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    return value.strip(), None
 
 
 def _check_value(f: schema.Field, value: Any) -> tuple[Any, str | None]:
     """The normalised value, or an error message."""
     if f.type in ("str", "slug"):
         if not isinstance(value, str) or not value.strip():
-            return None, f"field '{f.name}' must be a non-empty text, got {value!r}"
+            return None, f"field '{f.name}' must be a non-empty text, got {short(value)}"
         value = value.strip()
         if f.type == "slug" and not schema.SLUG_RE.match(value):
-            return None, f"field '{f.name}' must be lowercase words joined by hyphens, got {value!r}"
+            return None, f"field '{f.name}' must be lowercase words joined by hyphens, got {short(value)}"
         if f.choices is not None and value not in f.choices:
             allowed = ", ".join(sorted(f.choices))
-            return None, f"field '{f.name}' has unknown value {value!r} (allowed: {allowed})"
+            return None, f"field '{f.name}' has unknown value {short(value)} (allowed: {allowed})"
         return value, None
     if f.type in ("list[str]", "list[slug]"):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            return None, f"field '{f.name}' must be a list of texts, got {value!r}"
+            return None, f"field '{f.name}' must be a list of texts, got {short(value)}"
         items = [v.strip() for v in value]
         if f.type == "list[slug]":
             bad = [v for v in items if not schema.SLUG_RE.match(v)]
             if bad:
-                return None, f"field '{f.name}' must hold lowercase-hyphen slugs, got {bad!r}"
+                return None, f"field '{f.name}' must hold lowercase-hyphen slugs, got {short(bad)}"
         dupes = sorted({v for v in items if items.count(v) > 1})
         if dupes:
-            return None, f"field '{f.name}' lists {', '.join(dupes)} more than once"
+            return None, f"field '{f.name}' lists {short(', '.join(dupes))} more than once"
         return tuple(items), None
     if f.type == "bool":
         if not isinstance(value, bool):
-            return None, f"field '{f.name}' must be true or false, got {value!r}"
+            return None, f"field '{f.name}' must be true or false, got {short(value)}"
         return value, None
     if f.type == "date":
-        date = _normalise_date(value)
-        if date is None:
-            return None, f"field '{f.name}' must be a date YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"
-        return date, None
+        return _check_date(f.name, value)
     raise AssertionError(f"unknown field type {f.type}")  # pragma: no cover
 
 
@@ -143,7 +209,11 @@ def load_entry(path: Path, root: Path, display_root: Path) -> tuple[Entry | None
     def problem(line: int, message: str) -> None:
         problems.append(Problem(shown, line, message))
 
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem(1, f"file cannot be read: {exc.strerror or type(exc).__name__}")
+        return None, problems
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -152,6 +222,10 @@ def load_entry(path: Path, root: Path, display_root: Path) -> tuple[Entry | None
         return None, problems
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\x00" in text:
+        problem(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL character (a binary file?)")
+        return None, problems
+    text = unicodedata.normalize("NFC", text)
     if not text.strip():
         problem(1, "file is empty")
         return None, problems
@@ -180,7 +254,7 @@ def load_entry(path: Path, root: Path, display_root: Path) -> tuple[Entry | None
         spec = allowed.get(name)
         if spec is None:
             known = ", ".join(allowed)
-            problem(line, f"unknown field '{name}' for kind {kind!r} (allowed: {known})")
+            problem(line, f"unknown field {short(name)} for kind {short(kind)} (allowed: {known})")
             continue
         normalised, error = _check_value(spec, value)
         if error:
@@ -230,19 +304,23 @@ def load_tags(root: Path, display_root: Path) -> tuple[dict[str, str], list[Prob
     if not path.exists():
         return {}, [Problem(shown, 1, "tag vocabulary file is missing")]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+        data = load_yaml(text)
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return {}, [Problem(shown, mark.line + 1 if mark else 1, f"not valid YAML: {reason}")]
+        return {}, [Problem(shown, mark.line + 1 if mark else 1, f"not valid YAML: {short(reason, 100)[1:-1]}")]
     if not isinstance(data, dict):
         return {}, [Problem(shown, 1, "must be a mapping of tag: description")]
-    problems = [
-        Problem(shown, 1, f"tag {k!r} must be a lowercase-hyphen slug with a text description")
-        for k, v in data.items()
-        if not (isinstance(k, str) and schema.SLUG_RE.match(k) and isinstance(v, str))
-    ]
-    return {str(k): str(v) for k, v in data.items()}, problems
+    tags: dict[str, str] = {}
+    problems: list[Problem] = []
+    for k, v in data.items():
+        if isinstance(k, str) and schema.SLUG_RE.match(k) and isinstance(v, str):
+            tags[k] = v
+        else:
+            message = f"tag {short(k)} must be a lowercase-hyphen slug with a text description"
+            problems.append(Problem(shown, 1, message))
+    return tags, problems
 
 
 def load_corpus(root: Path, display_root: Path | None = None) -> Corpus:
@@ -252,7 +330,9 @@ def load_corpus(root: Path, display_root: Path | None = None) -> Corpus:
         return Corpus(root, (), {}, (Problem(display_path(root, display_root), 1, "corpus folder not found"),))
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in iter_entry_files(root):
+    files, others = _scan(root)
+    problems.extend(Problem(display_path(path, display_root), 1, f"file {reason}") for path, reason in others)
+    for path in files:
         entry, found = load_entry(path, root, display_root)
         problems.extend(found)
         if entry is not None:

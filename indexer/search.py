@@ -8,6 +8,7 @@ rankings are cut, so a filtered search still returns ``top_k`` hits when there a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -204,7 +205,7 @@ class Searcher:
         check_mode(mode)
         if top_k < 1:
             raise KBError(f"the number of results (top_k) must be at least 1, got {top_k}")
-        cleaned = " ".join(query.split())
+        cleaned = " ".join(unicodedata.normalize("NFC", query).split())  # the corpus is NFC too
         if not cleaned:
             raise KBError("the query is empty: give some words to search for")
         cleaned = cleaned[:MAX_QUERY_CHARS]

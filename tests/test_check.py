@@ -148,7 +148,7 @@ def test_good_project_loads_typed_entries() -> None:
             "bibliography.bib",
             "author = {Nobody, Some},",
             "author = {Nobody, Some}",
-            "bibliography.bib:35: entry 'unusedwork2001': field 'author' swallows 'title = ...' (missing comma between fields?)",
+            "bibliography.bib:35: entry 'unusedwork2001': missing comma after field 'author' (its value swallows 'title = ...')",
         ),
         (
             "bibliography.bib",
@@ -160,7 +160,8 @@ def test_good_project_loads_typed_entries() -> None:
             "bibliography.bib",
             "title     = {Multi-Agency Working: A Detailed Study},",
             "title     = {Multi-Agency Working: A Detailed Study,",
-            "bibliography.bib:9: malformed BibTeX block: '@book{atkinson2002multiagency,' (BlockAbortedException)",
+            "bibliography.bib:9: malformed BibTeX block '@book{atkinson2002multiagency,': Unexpected block start: `@misc`. "
+            "Was still looking for field-value closing `,` or `}`",
         ),
         (
             "bibliography.bib",
@@ -252,12 +253,18 @@ def test_every_problem_is_reported_not_just_the_first(project: Path) -> None:
     assert lines[-1].startswith("3 errors")
 
 
-def test_missing_bibliography_and_corpus(tmp_path: Path) -> None:
+def test_missing_bibliography_is_one_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "corpus").mkdir()
     code, lines = run(tmp_path)
     assert code == 1
-    assert "bibliography.bib:1: bibliography file not found" in lines
-    assert "corpus/tags.yml:1: tag vocabulary file is missing" in lines
+    assert lines == [f"Error: bibliography.bib is missing in {tmp_path}"]
+
+
+def test_missing_bibliography_and_tags_reported_by_the_library(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    messages = [str(p) for p in run_check(tmp_path).problems]
+    assert "bibliography.bib:1: bibliography file not found" in messages
+    assert "corpus/tags.yml:1: tag vocabulary file is missing" in messages
 
 
 def test_root_without_corpus_is_a_one_line_error(tmp_path: Path) -> None:

@@ -112,3 +112,20 @@ def test_chunk_round_trips_through_dict(references, count) -> None:
 def test_see_also_link_lists_are_not_indexed(references, count) -> None:
     chunks = chunk_entry(_entry("what-co-location-achieves"), references, count)
     assert not [c for c in chunks if c.section == "See also"]
+
+
+def test_a_title_too_long_for_the_model_is_a_kb_error_not_an_index_error(references) -> None:
+    from dataclasses import replace
+
+    from indexer.problems import KBError
+
+    entry = replace(_entry("what-co-location-achieves"), title="!" * 300)
+    with pytest.raises(KBError, match=r"title and heading path '!{59}…' take 300 of the model's 256 word pieces"):
+        chunk_entry(entry, references, lambda text: len(text.split("\n")[0]))
+
+
+def test_heading_paths_follow_levels_and_skip_code() -> None:
+    from indexer.chunking import heading_paths
+
+    body = "# A\n\n## B {#b}\n\n```\n# not a heading\n```\n\n## C\n### D\n"
+    assert heading_paths(body) == [(0, ("A",)), (2, ("A", "B")), (8, ("A", "C")), (9, ("A", "C", "D"))]

@@ -69,3 +69,44 @@ def test_citation_followed_by_colon_is_a_citation() -> None:
 def test_link_reference_definition_is_not_a_citation() -> None:
     assert parse_citations("[@label]: https://example.org") == []
     assert [c.keys for c in parse_citations("Said so [@gasper2010what]: yes")] == [("gasper2010what",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("x\n[@ key]", 2, "malformed citation: no key after '@' in '@ key' (write @key, with no space)"),
+        ("[@key, p. 4 and on\n\nnext [@b]", 1, "citation is not closed: '[@key, p. 4 and on' has no ']'"),
+        ("[@key, ]", 1, "malformed citation: empty locator after '@key,' (give a page, e.g. p. 21, or drop the comma)"),
+        ("[@key, p. ]", 1, "malformed citation: locator 'p.' of '@key' has no page number"),
+        ("[@key, pp. zz--]", 1,
+         "malformed citation: locator 'pp. zz--' of '@key' is not a page or page range (e.g. p. 21, pp. 3–4)"),
+        ("[@a, cited in @b]", 1, "malformed citation: '@b' inside the locator of '@a': cite both as [@a; @b]"),
+        ("[see @a; and others]", 1,
+         "malformed citation: 'and others' has no @key (each part between ';' cites one work)"),
+    ],
+)
+def test_malformed_citations_are_errors_at_their_line(text: str, line: int, message: str) -> None:
+    from indexer.citations import citation_errors
+
+    assert [(e.line, e.message) for e in citation_errors(text)] == [(line, message)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[@a, p. 21] [@b, pp. 3–4, 7] [@c, pp. 3--4] [@d, sec. 5] [@e, table 5.1a] [@f, pp. iv--x]",
+        "[see @a; @b, secs. 4–5] and @c [p. 9] said",
+        "a [link](x.md) and [text] and `[@ code]` and info@example.org",
+        "```\n[@key, p. 4\n```",
+    ],
+)
+def test_well_formed_text_has_no_citation_errors(text: str) -> None:
+    from indexer.citations import citation_errors
+
+    assert citation_errors(text) == []
+
+
+def test_line_numbers_are_kept_in_long_texts() -> None:
+    body = "".join(f"Para {i} [@k{i}, p. {i}].\n\n" for i in range(2000))
+    cites = parse_citations(body)
+    assert [c.line for c in cites[:3]] == [1, 3, 5] and cites[-1].line == 3999

@@ -164,7 +164,7 @@ CASES = [
     # what stays allowed: links to sources on other hosts, mailto, markup shown as code, \<
     _after_body(
         "allowed-link-to-another-host",
-        "The act is online [@gasper2010what; see the [text](https://www.legislation.gov.uk/ukpga/1989/41)].",
+        "The act is online [@gasper2010what]; see [the text](https://www.legislation.gov.uk/ukpga/1989/41).",
         OK,
         exit_code=0,
     ),
