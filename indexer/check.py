@@ -21,6 +21,7 @@ from .citations import Citation, LineIndex, citation_errors, mask_code, parse_ci
 from .corpus import Corpus, Entry, load_corpus
 from .html_rules import check_body
 from .problems import Problem, display_path
+from .synthesis import check_synthesis, in_synthesis, synthesis_blocks
 
 _LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -164,12 +165,16 @@ def _blocks(body: str) -> list[_Block]:
 def uncited_claims(entry: Entry, display_root: Path) -> list[Problem]:
     """Notes for paragraphs and list items of some length that carry no citation.
 
-    A list item is covered by the citation of the paragraph that leads into its list.
+    A list item is covered by the citation of the paragraph that leads into its list; the
+    editors' synthesis blocks carry no citation by design.
     """
     shown = _shown(entry, display_root)
     problems: list[Problem] = []
     lead_cited = False
+    synthesis = synthesis_blocks(entry.body)
     for block in _blocks(entry.body):
+        if in_synthesis(synthesis, block.line):
+            continue
         cited = "@" in block.text and bool(parse_citations(block.text))
         if not block.is_item:
             lead_cited = cited
@@ -198,6 +203,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         problems.extend(check_links(entry, corpus.root, display_root))
         problems.extend(check_body(entry, display_root))
         problems.extend(check_heading_lengths(entry, display_root))
+        problems.extend(check_synthesis(entry, bib, display_root))
         problems.extend(uncited_claims(entry, display_root))
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:
