@@ -141,7 +141,12 @@ def corpus_fingerprint(root: Path) -> str:
     """A hash of every corpus file (path and bytes) and the bibliography: what the index reads."""
     digest = hashlib.sha256()
     corpus = root / CORPUS_DIR
-    files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix in (".md", ".yml", ".yaml"))
+    inside = corpus.resolve()
+    files = sorted(
+        p for p in corpus.rglob("*")
+        if p.is_file() and p.suffix in (".md", ".yml", ".yaml")
+        and (not p.is_symlink() or p.resolve().is_relative_to(inside))  # a link leaving the corpus is not read
+    )
     for path in [*files, root / BIBLIOGRAPHY]:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         try:
