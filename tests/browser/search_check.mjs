@@ -26,7 +26,7 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
 };
 
-const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/|vectors\.bin|embed\.js)/.test(r.url));
+const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/(?!stemmer)|vectors\.bin|embed\.js)/.test(r.url));
 
 const { context, close: closeBrowser } = await launchChromium(config.chromium);
 const started = Date.now();
@@ -178,7 +178,7 @@ try {
     assert(/@\w+\{/.test(text), "no BibTeX entry in the download");
     const [ris] = await Promise.all([page.waitForEvent("download"), page.click('.kb-search__export button[data-format="ris"]')]);
     const risText = readFileSync(await ris.path(), "utf8");
-    assert(/^TY  - /m.test(risText), "no RIS record in the download");
+    assert(/^TY {2}- /m.test(risText), "no RIS record in the download");
     return { name: download.suggestedFilename(), bibtex: text, ris: risText };
   });
   if (config.xssQuery) {
