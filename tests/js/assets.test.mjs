@@ -9,6 +9,7 @@ import {
   fetchArrayBuffer,
   fetchJson,
   fileName,
+  firstMissing,
   importAsset,
   loadIndex,
   loadStemmer,
@@ -102,6 +103,19 @@ describe("asset errors name the file", () => {
     const { fetch } = fakeFetch({ "vendor/stemmer_bg.wasm": "not wasm" });
     await rejectsNaming(loadStemmer(VENDOR, { fetch, importModule: async () => module }), "vendor/stemmer_bg.wasm",
       "is not a usable WebAssembly module");
+  });
+
+  test("firstMissing names the file a library failed to fetch (onnxruntime's wasm)", async () => {
+    const urls = [`${VENDOR}ort-wasm-simd-threaded.mjs`, `${VENDOR}ort-wasm-simd-threaded.wasm`];
+    const { fetch, asked } = fakeFetch({ "vendor/ort-wasm-simd-threaded.mjs": "glue" });
+    const missing = await firstMissing(urls, { fetch });
+    assert.ok(missing instanceof AssetError);
+    assert.equal(missing.message, "vendor/ort-wasm-simd-threaded.wasm: HTTP 404");
+    assert.deepEqual(asked, ["vendor/ort-wasm-simd-threaded.mjs", "vendor/ort-wasm-simd-threaded.wasm"]);
+    const all = fakeFetch({ "vendor/ort-wasm-simd-threaded.mjs": "glue", "vendor/ort-wasm-simd-threaded.wasm": "wasm" });
+    assert.equal(await firstMissing(urls, all), null);
+    const offline = fakeFetch({ "vendor/ort-wasm-simd-threaded.mjs": new TypeError("offline") });
+    assert.equal((await firstMissing(urls, offline)).message, "vendor/ort-wasm-simd-threaded.mjs: could not be fetched (offline)");
   });
 
   test("importAsset names the module (embed.js, onnxruntime, tokenizers)", async () => {

@@ -57,6 +57,22 @@ export async function importAsset(url, { importModule = (u) => import(u) } = {})
 }
 
 /**
+ * The first of `urls` that cannot be fetched, as an AssetError (null when all answer): for
+ * files that a library fetches itself (onnxruntime-web's wasm), so its failure names the file.
+ */
+export async function firstMissing(urls, { fetch: fetchImpl = globalThis.fetch } = {}) {
+  for (const url of urls) {
+    try {
+      const response = await fetchImpl(url, { method: "HEAD" });
+      if (!response.ok) return new AssetError(fileName(url), `HTTP ${response.status}`);
+    } catch (error) {
+      return new AssetError(fileName(url), `could not be fetched (${error && error.message ? error.message : error})`);
+    }
+  }
+  return null;
+}
+
+/**
  * Snowball English (Porter 2), the stemmer of `kb search` (PyStemmer), compiled to WebAssembly
  * (the npm package multilingual-stemmer, copied to `vendor/`). Returns `stem(word) -> string`.
  */

@@ -6,7 +6,7 @@
 // comes from the site's own folder (`assets`): no CDN, and the model bytes are kept in the
 // Cache API (when the page is in a secure context) so a second visit does not download them.
 
-import { fetchAsset, fetchJson, importAsset } from "./assets.js";
+import { fetchAsset, fetchJson, firstMissing, importAsset } from "./assets.js";
 
 const CACHE = "kb-search-model";
 
@@ -85,12 +85,19 @@ export async function loadEmbedder(assets, { modelFile, maxTokens = 256, onProgr
   ort.env.logLevel = "error";
   const tokenizer = new tokenizers.Tokenizer(tokenizerJson, tokenizerConfig);
   const { bytes, cached } = await cachedBytes(new URL(modelFile || "model/model.onnx", assets).href, onProgress);
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ["wasm"],
-    graphOptimizationLevel: "all",
-    // fold the int8 weights' DequantizeLinear into float weights once, at load
-    extra: { session: { disable_quant_qdq: "1" } },
-  });
+  let session;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ["wasm"],
+      graphOptimizationLevel: "all",
+      // fold the int8 weights' DequantizeLinear into float weights once, at load
+      extra: { session: { disable_quant_qdq: "1" } },
+    });
+  } catch (error) {
+    // onnxruntime fetches its own wasm: name that file when it is what failed
+    const wasmFiles = ["ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => new URL(f, vendor).href);
+    throw (await firstMissing(wasmFiles)) || error;
+  }
   const cls = tokenizerJson.model.vocab["[CLS]"];
   const sep = tokenizerJson.model.vocab["[SEP]"];
   const inputs = new Set(session.inputNames);
