@@ -163,7 +163,21 @@ async function search(query, options = {}) {
 }
 
 let pending = 0;
+function errorText(error) {
+  return String(error && error.message ? error.message : error);
+}
+
+/** Search for the box's query and show the results; never rejects (the status line says what failed). */
 async function run() {
+  try {
+    await runQuery();
+  } catch (error) {
+    setStatus(`The search failed (${errorText(error)}).`, "error");
+    console.error("kb search:", error);
+  }
+}
+
+async function runQuery() {
   const query = input.value;
   const ticket = ++pending;
   if (!query.trim()) {
@@ -209,7 +223,7 @@ function loadModel() {
       state.model = "ready";
     } catch (error) {
       state.model = "failed";
-      state.modelError = String(error && error.message ? error.message : error);
+      state.modelError = errorText(error);
       console.warn("kb search: the model could not be loaded:", error);
     }
     if (input.value.trim()) await run();
@@ -288,7 +302,7 @@ async function start() {
 const ready = start().then(
   () => true,
   (error) => {
-    state.error = String(error && error.message ? error.message : error);
+    state.error = errorText(error);
     setStatus(`The search could not be loaded (${state.error}).`, "error");
     console.error("kb search:", error);
     return false;
