@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 BM25_DIR = "bm25"
+#: BM25 parameters (Lucene variant, bm25s's defaults): the one place the index build, `kb search`
+#: and the site's search (through its index.json) read them from
+BM25_K1 = 1.5
+BM25_B = 0.75
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +84,7 @@ class LexicalIndex:
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         import bm25s
 
-        retriever = bm25s.BM25()
+        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         if texts:
             retriever.index(tokenize(texts), show_progress=False)
             scores = retriever.scores

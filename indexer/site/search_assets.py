@@ -3,11 +3,12 @@
 Everything lands in ``kb-search/`` of the site (``ASSETS_DIR``)::
 
     kb-search/index.json        chunk metadata, references (author-date, full, BibTeX, RIS),
-                             the BM25 settings and word stems, the glossary expansion table
+                             the BM25 settings (k1, b, stop words), the glossary expansion table
     kb-search/vectors.bin       the chunk vectors, float16, row-major (count x dim)
     kb-search/model/            model.onnx (weight-only int8), tokenizer.json (truncation 256),
                              tokenizer_config.json (model_max_length 256)
-    kb-search/vendor/           onnxruntime-web and @huggingface/tokenizers, from node_modules
+    kb-search/vendor/           onnxruntime-web, @huggingface/tokenizers and multilingual-stemmer
+                             (Snowball English), from node_modules
     kb-search/*.js              the page's own ES modules (``indexer/site/js``)
 
 The vectors and chunks are the CLI's index (``.kb/``), so the site and ``kb search``
@@ -23,7 +24,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,9 @@ VENDOR_FILES: dict[tuple[str, str], str] = {
     ("onnxruntime-web", "dist/ort-wasm-simd-threaded.mjs"): "ort-wasm-simd-threaded.mjs",
     ("onnxruntime-web", "dist/ort-wasm-simd-threaded.wasm"): "ort-wasm-simd-threaded.wasm",
     ("@huggingface/tokenizers", "dist/tokenizers.min.mjs"): "tokenizers.min.mjs",
+    # Snowball 3 English (Porter 2) compiled to WebAssembly: the stems PyStemmer gives
+    ("multilingual-stemmer", "dist/browser/index.js"): "stemmer.mjs",
+    ("multilingual-stemmer", "dist/browser/index_bg.wasm"): "stemmer_bg.wasm",
 }
 _CHECK_TEXTS = (
     "what does co-location achieve",
@@ -68,7 +72,6 @@ _CHECK_TEXTS = (
     "principles for sharing information between agencies",
     "Childcare Act 2006",
 )
-_WORD_RE = re.compile(r"(?u)\b\w\w+\b")
 
 
 # -- metadata ------------------------------------------------------------------------------
@@ -113,21 +116,18 @@ def reference_records(
     return records
 
 
-def lexical_settings(texts: Iterable[str]) -> dict[str, Any]:
-    """BM25 as the CLI has it (bm25s, Lucene variant): parameters, stop words and the stems of
-    the corpus's words (only those that change), so the page tokenises like ``kb search``."""
-    from ..lexical import _stemmer
+def lexical_settings() -> dict[str, Any]:
+    """BM25 as the CLI has it (bm25s, Lucene variant): its parameters (``lexical.BM25_K1`` and
+    ``BM25_B``), the stop words and the weight of added glossary names. The page stems with
+    Snowball English itself (``vendor/stemmer.mjs``, the same algorithm as PyStemmer), so any
+    word, in the corpus or not, gets the stem ``kb search`` gives it."""
+    from ..lexical import BM25_B, BM25_K1
     from ..lexical import stopwords as stop_words
 
-    stop = stop_words()
-    stopwords = sorted(stop)
-    words = sorted({w for text in texts for w in _WORD_RE.findall(text.lower()) if w not in stop})
-    stems = _stemmer().stemWords(words)
     return {
-        "k1": 1.5,
-        "b": 0.75,
-        "stopwords": stopwords,
-        "stems": {w: s for w, s in zip(words, stems, strict=True) if w != s},
+        "k1": BM25_K1,
+        "b": BM25_B,
+        "stopwords": sorted(stop_words()),
         "extra_weight": LEXICAL_WEIGHT,
     }
 
@@ -143,7 +143,7 @@ def index_document(index: LoadedIndex, bib: Bibliography | None, style: Citation
         "fusion": {"rrf_k": RRF_K, "depth": DEPTH},
         "chunks": [chunk_record(c) for c in chunks],
         "references": reference_records(chunks, bib, style),
-        "bm25": lexical_settings(c.embed_text for c in chunks),
+        "bm25": lexical_settings(),
         "expansion": index.expansion.to_dict(),
         "kinds": sorted({c.kind for c in chunks}),
         "tags": sorted({t for c in chunks for t in c.tags}),

@@ -26,7 +26,8 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
 };
 
-const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/|vectors\.bin|embed\.js)/.test(r.url));
+// the model's files (vendor/stemmer* belongs to the word matches, loaded with the index)
+const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/(?!stemmer)|vectors\.bin|embed\.js)/.test(r.url));
 
 const { context, close: closeBrowser } = await launchChromium(config.chromium);
 const started = Date.now();
@@ -178,7 +179,7 @@ try {
     assert(/@\w+\{/.test(text), "no BibTeX entry in the download");
     const [ris] = await Promise.all([page.waitForEvent("download"), page.click('.kb-search__export button[data-format="ris"]')]);
     const risText = readFileSync(await ris.path(), "utf8");
-    assert(/^TY  - /m.test(risText), "no RIS record in the download");
+    assert(/^TY {2}- /m.test(risText), "no RIS record in the download");
     return { name: download.suggestedFilename(), bibtex: text, ris: risText };
   });
   if (config.xssQuery) {
@@ -220,9 +221,25 @@ try {
     const status = await other.textContent("#kb-search-status");
     const results = await other.$$eval("#kb-search-results li.kb-search__result", (items) => items.length);
     assert(results > 0, "no word matches left when the model failed");
+    assert(status.includes("vendor/ort.wasm.min.mjs"), `the status does not name the file that failed: ${status}`);
     await other.screenshot({ path: join(out, "search-model-failed.png") });
     await other.close();
     return { status, results };
+  });
+  // 7. a file of the lexical stage missing (404): the status names it; no uncaught error
+  await check("asset_404_named", async () => {
+    const other = await context.newPage();
+    const errors = [];
+    other.on("pageerror", (error) => errors.push(String(error)));
+    await other.route("**/vendor/stemmer_bg.wasm", (route) => route.fulfill({ status: 404, body: "not found" }));
+    await other.goto(`${base}ask/`, { waitUntil: "networkidle" });
+    const loaded = await other.evaluate(() => window.kbSearch.ready);
+    const status = await other.textContent("#kb-search-status");
+    await other.close();
+    assert(loaded === false, "the page reported itself ready without its stemmer");
+    assert(status.includes("vendor/stemmer_bg.wasm: HTTP 404"), `the status does not name the missing file: ${status}`);
+    assert(errors.length === 0, `uncaught errors: ${errors.join(" | ")}`);
+    return { status };
   });
 } finally {
   await closeBrowser();

@@ -61,7 +61,10 @@ def test_index_document_and_assets(fake_index: Path, fake_embedder: object, tmp_
     assert set(first) >= {"id", "title", "section", "url", "kind", "tags", "year", "text", "cites"}
     assert first["text"] == index.chunks[0].text  # raw: the page escapes it
     assert document["expansion"] == index.expansion.to_dict()
-    assert document["bm25"]["stopwords"] and all(w != s for w, s in document["bm25"]["stems"].items())
+    from indexer.lexical import BM25_B, BM25_K1, stopwords
+
+    assert document["bm25"] == {"k1": BM25_K1, "b": BM25_B, "stopwords": sorted(stopwords()),
+                                "extra_weight": document["bm25"]["extra_weight"]}
     vectors = sa.decode_vectors((out / "vectors.bin").read_bytes(), document["dim"])
     stored = np.stack([index.dense.reconstruct(i) for i in range(index.dense.ntotal)])
     assert np.abs(vectors - stored).max() < 5e-4
@@ -69,7 +72,7 @@ def test_index_document_and_assets(fake_index: Path, fake_embedder: object, tmp_
     assert tokenizer["truncation"]["max_length"] == 256 and tokenizer["padding"] is None
     assert json.loads((out / "model" / "tokenizer_config.json").read_text())["model_max_length"] == 256
     for name in ("page.js", "engine.js", "embed.js", "search.css", "vendor/ort.wasm.min.mjs",
-                 "vendor/ort-wasm-simd-threaded.wasm", "vendor/tokenizers.min.mjs", "model/model.onnx"):
+                 "vendor/ort-wasm-simd-threaded.wasm", "vendor/tokenizers.min.mjs", "vendor/stemmer.mjs", "vendor/stemmer_bg.wasm", "model/model.onnx"):
         assert f"{sa.ASSETS_DIR}/{name}" in sizes, name
 
 

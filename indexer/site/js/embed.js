@@ -6,11 +6,12 @@
 // comes from the site's own folder (`assets`): no CDN, and the model bytes are kept in the
 // Cache API (when the page is in a secure context) so a second visit does not download them.
 
+import { fetchAsset, fetchJson, firstMissing, importAsset } from "./assets.js";
+
 const CACHE = "kb-search-model";
 
 async function fetchBytes(url, onProgress) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const response = await fetchAsset(url);
   const total = Number(response.headers.get("content-length")) || 0;
   if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
@@ -34,7 +35,7 @@ async function fetchBytes(url, onProgress) {
 
 /** The bytes at `url`, from the Cache API when there, else fetched (and cached). */
 export async function cachedBytes(url, onProgress) {
-  let cache = null;
+  let cache;
   try {
     cache = typeof caches !== "undefined" ? await caches.open(CACHE) : null;
   } catch {
@@ -73,10 +74,10 @@ export async function loadEmbedder(assets, { modelFile, maxTokens = 256, onProgr
   const started = performance.now();
   const vendor = new URL("vendor/", assets).href;
   const [ort, tokenizers, tokenizerJson, tokenizerConfig] = await Promise.all([
-    import(new URL("ort.wasm.min.mjs", vendor).href),
-    import(new URL("tokenizers.min.mjs", vendor).href),
-    fetch(new URL("model/tokenizer.json", assets)).then((r) => r.json()),
-    fetch(new URL("model/tokenizer_config.json", assets)).then((r) => r.json()),
+    importAsset(new URL("ort.wasm.min.mjs", vendor).href),
+    importAsset(new URL("tokenizers.min.mjs", vendor).href),
+    fetchJson(new URL("model/tokenizer.json", assets).href),
+    fetchJson(new URL("model/tokenizer_config.json", assets).href),
   ]);
   ort.env.wasm.wasmPaths = vendor;
   // threads need cross-origin isolation (COOP/COEP), which static hosts rarely give
@@ -84,12 +85,19 @@ export async function loadEmbedder(assets, { modelFile, maxTokens = 256, onProgr
   ort.env.logLevel = "error";
   const tokenizer = new tokenizers.Tokenizer(tokenizerJson, tokenizerConfig);
   const { bytes, cached } = await cachedBytes(new URL(modelFile || "model/model.onnx", assets).href, onProgress);
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ["wasm"],
-    graphOptimizationLevel: "all",
-    // fold the int8 weights' DequantizeLinear into float weights once, at load
-    extra: { session: { disable_quant_qdq: "1" } },
-  });
+  let session;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ["wasm"],
+      graphOptimizationLevel: "all",
+      // fold the int8 weights' DequantizeLinear into float weights once, at load
+      extra: { session: { disable_quant_qdq: "1" } },
+    });
+  } catch (error) {
+    // onnxruntime fetches its own wasm: name that file when it is what failed
+    const wasmFiles = ["ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"].map((f) => new URL(f, vendor).href);
+    throw (await firstMissing(wasmFiles)) || error;
+  }
   const cls = tokenizerJson.model.vocab["[CLS]"];
   const sep = tokenizerJson.model.vocab["[SEP]"];
   const inputs = new Set(session.inputNames);

@@ -1,11 +1,12 @@
 // The search engine of the site, in the browser: the same steps as `kb search`.
 //
 //   query -> whitespace folded, cut at 2,000 characters -> glossary expansion
-//         -> BM25 (stemmed words, English stop words; Lucene variant as bm25s)
+//         -> BM25 (Snowball English stems, English stop words; Lucene variant as bm25s)
 //         -> dense ranking (inner product with the chunk vectors) once the model is ready
 //         -> reciprocal rank fusion (k = 60, 100 candidates each), as indexer/search.py.
 //
 // Pure functions over the data of index.json: no DOM here (page.js shows the results).
+// tests/js/ checks them against the Python engine on fixtures written by indexer/.
 
 const MAX_QUERY_CHARS = 2000;
 const QUOTES = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"' };
@@ -73,19 +74,25 @@ export function embedText(chunk) {
   return `${head}\n${chunk.text}`;
 }
 
-const SUFFIXES = ["ies", "es", "s", "ing", "ed", "ly", "ment", "ness", "ation", "ational"];
-
+/**
+ * BM25 over the chunk texts, tokenised as indexer/lexical.py does: lowercase words of two or
+ * more characters, the stop words of index.json, and `stem`, Snowball English (assets.js
+ * `loadStemmer`, the algorithm PyStemmer runs), so any word gets the stem `kb search` gives it.
+ * k1 and b come from index.json (lexical.BM25_K1, BM25_B).
+ */
 export class Lexical {
-  constructor(settings, texts) {
+  constructor(settings, texts, stem) {
+    if (typeof stem !== "function") throw new TypeError("Lexical needs a stem(word) function");
     this.k1 = settings.k1;
     this.b = settings.b;
     this.stop = new Set(settings.stopwords);
-    this.stems = new Map(Object.entries(settings.stems));
+    this.stemWord = stem;
+    this.stems = new Map(); // word -> stem, as met
     this.postings = new Map(); // term -> [[doc, tf], ...]
     this.lengths = new Float32Array(texts.length);
     texts.forEach((text, doc) => {
       const counts = new Map();
-      const tokens = this.tokenize(text, false);
+      const tokens = this.tokenize(text);
       for (const t of tokens) counts.set(t, (counts.get(t) || 0) + 1);
       this.lengths[doc] = tokens.length;
       for (const [t, tf] of counts) {
@@ -97,39 +104,31 @@ export class Lexical {
     this.avgdl = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.size);
   }
 
-  stem(word, guess) {
-    const known = this.stems.get(word);
-    if (known !== undefined) return known;
-    if (guess && !this.postings.has(word)) {
-      // a word the corpus does not have: try the stem of a form it has ("achieves" -> "achiev")
-      for (const suffix of SUFFIXES) {
-        if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
-          const base = word.slice(0, -suffix.length);
-          for (const form of [base, base + "e", base + "y"]) {
-            const stem = this.stems.has(form) ? this.stems.get(form) : form;
-            if (this.postings.has(stem)) return stem;
-          }
-        }
-      }
+  stem(word) {
+    let stem = this.stems.get(word);
+    if (stem === undefined) {
+      stem = this.stemWord(word);
+      this.stems.set(word, stem);
     }
-    return word;
+    return stem;
   }
 
-  tokenize(text, guess = true) {
+  tokenize(text) {
     const words = text.toLowerCase().match(WORD) || [];
-    return words.filter((w) => !this.stop.has(w)).map((w) => this.stem(w, guess));
+    return words.filter((w) => !this.stop.has(w)).map((w) => this.stem(w));
   }
 
-  /** Every chunk's BM25 score for `text` (Float32Array). */
+  /** Every chunk's BM25 score for `text` (Float32Array), computed as bm25s stores it. */
   scores(text) {
     const out = new Float32Array(this.size);
     for (const term of this.tokenize(text)) {
       const list = this.postings.get(term);
       if (!list) continue;
-      const idf = Math.log(1 + (this.size - list.length + 0.5) / (list.length + 0.5));
+      // bm25s: idf kept as float32, the term-frequency part in float64, the product as float32
+      const idf = Math.fround(Math.log(1 + (this.size - list.length + 0.5) / (list.length + 0.5)));
       for (const [doc, tf] of list) {
-        const norm = this.k1 * (1 - this.b + (this.b * this.lengths[doc]) / this.avgdl);
-        out[doc] += (idf * tf) / (tf + norm);
+        const tfc = tf / (this.k1 * (1 - this.b + (this.b * this.lengths[doc]) / this.avgdl) + tf);
+        out[doc] += Math.fround(idf * tfc);
       }
     }
     return out;
@@ -170,15 +169,21 @@ export function cleanQuery(query) {
 }
 
 export class Engine {
-  constructor(index) {
+  /** `index`: the parsed index.json; `stem`: Snowball English (assets.js `loadStemmer`). */
+  constructor(index, stem) {
     this.index = index;
     this.chunks = index.chunks;
     this.depth = index.fusion.depth;
     this.rrfK = index.fusion.rrf_k;
-    this.lexical = new Lexical(index.bm25, index.chunks.map(embedText));
+    this.lexical = new Lexical(index.bm25, index.chunks.map(embedText), stem);
     this.extraWeight = index.bm25.extra_weight;
     this.vectors = null; // Float32Array, count x dim, once loaded
     this.dim = index.dim;
+  }
+
+  /** The glossary expansion `search` uses for `query` (its `text` is what the model embeds). */
+  expand(query) {
+    return expand(this.index.expansion, cleanQuery(query));
   }
 
   setVectors(vectors) {

@@ -4,6 +4,7 @@
 //
 // window.kbSearch (for tests and the curious): {ready, search(query, options), embed(text),
 // loadModel(), state}.
+import { fetchArrayBuffer, importAsset, loadIndex, loadStemmer } from "./assets.js";
 import { Engine, decodeFloat16 } from "./engine.js";
 
 const root = document.getElementById("kb-search");
@@ -52,7 +53,7 @@ function el(tag, className, text) {
 
 function queryWords(engine, text) {
   const stems = new Set(engine.lexical.tokenize(text));
-  return (word) => stems.has(engine.lexical.stem(word.toLowerCase(), true));
+  return (word) => stems.has(engine.lexical.stem(word.toLowerCase()));
 }
 
 /** A window of the text around the first word of the query, with the query's words marked. */
@@ -149,9 +150,8 @@ async function search(query, options = {}) {
   const topK = options.topK || 10;
   const t0 = performance.now();
   let queryVector = null;
-  let expansion = null;
   if (mode !== "lexical" && state.model === "ready") {
-    expansion = engine.search(query, { mode: "lexical", topK: 0 }).expansion;
+    const expansion = engine.expand(query);
     queryVector = expansion.text ? await state.embedder.embed(expansion.text) : null;
   }
   const t1 = performance.now();
@@ -163,7 +163,21 @@ async function search(query, options = {}) {
 }
 
 let pending = 0;
+function errorText(error) {
+  return String(error && error.message ? error.message : error);
+}
+
+/** Search for the box's query and show the results; never rejects (the status line says what failed). */
 async function run() {
+  try {
+    await runQuery();
+  } catch (error) {
+    setStatus(`The search failed (${errorText(error)}).`, "error");
+    console.error("kb search:", error);
+  }
+}
+
+async function runQuery() {
   const query = input.value;
   const ticket = ++pending;
   if (!query.trim()) {
@@ -191,11 +205,8 @@ function loadModel() {
   modelPromise = (async () => {
     try {
       const [{ loadEmbedder }, vectors] = await Promise.all([
-        import("./embed.js"),
-        fetch(new URL("vectors.bin", assets)).then((r) => {
-          if (!r.ok) throw new Error(`vectors.bin: HTTP ${r.status}`);
-          return r.arrayBuffer();
-        }),
+        importAsset(new URL("embed.js", assets).href),
+        fetchArrayBuffer(new URL("vectors.bin", assets).href),
       ]);
       state.engine.setVectors(decodeFloat16(vectors));
       state.embedder = await loadEmbedder(assets.href, {
@@ -212,7 +223,7 @@ function loadModel() {
       state.model = "ready";
     } catch (error) {
       state.model = "failed";
-      state.modelError = String(error && error.message ? error.message : error);
+      state.modelError = errorText(error);
       console.warn("kb search: the model could not be loaded:", error);
     }
     if (input.value.trim()) await run();
@@ -258,10 +269,8 @@ function exportReferences(format) {
 
 async function start() {
   const t0 = performance.now();
-  const response = await fetch(new URL("index.json", assets));
-  if (!response.ok) throw new Error(`index.json: HTTP ${response.status}`);
-  const index = await response.json();
-  state.engine = new Engine(index);
+  const [index, stem] = await Promise.all([loadIndex(assets.href), loadStemmer(new URL("vendor/", assets).href)]);
+  state.engine = new Engine(index, stem);
   state.indexSeconds = (performance.now() - t0) / 1000;
   filterBoxes(document.getElementById("kb-search-kinds"), index.kinds, state.kinds, (k) => KIND_LABELS[k] || k);
   filterBoxes(document.getElementById("kb-search-tags"), index.tags, state.tags, (t) => t);
@@ -288,10 +297,17 @@ async function start() {
   input.focus();
 }
 
-const ready = start().catch((error) => {
-  setStatus(`The search index could not be loaded (${error.message}).`, "error");
-  throw error;
-});
+// `ready` resolves to true, or to false after the status line has named what failed:
+// no unhandled rejection.
+const ready = start().then(
+  () => true,
+  (error) => {
+    state.error = errorText(error);
+    setStatus(`The search could not be loaded (${state.error}).`, "error");
+    console.error("kb search:", error);
+    return false;
+  },
+);
 
 window.kbSearch = {
   ready,
