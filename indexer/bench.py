@@ -9,7 +9,7 @@ this process has not imported torch):
   alternating);
 - the warm per-query latency (hybrid, ONNX query embeddings);
 - Success@1, Success@5, MRR@10 and P@5 of each mode on query files in the format of
-  ``shared/eval/dev_queries.json`` (a result is relevant when all its regexes match
+  ``tests/queries/dev_queries.json`` (a result is relevant when all its regexes match
   title + section + text, as ``shared/eval/score.py`` judges);
 - indexing throughput (chunks/s, every chunk chunked and embedded again, the model loaded
   once) beside raw ``model.encode`` on the same chunk texts, alternating.
