@@ -129,3 +129,9 @@ def test_heading_paths_follow_levels_and_skip_code() -> None:
 
     body = "# A\n\n## B {#b}\n\n```\n# not a heading\n```\n\n## C\n### D\n"
     assert heading_paths(body) == [(0, ("A",)), (2, ("A", "B")), (8, ("A", "C")), (9, ("A", "C", "D"))]
+
+
+def test_markup_characters_in_code_and_summary_are_kept_as_text() -> None:
+    from indexer.chunking import inline_text
+
+    assert inline_text("Write `<script>x</script>` for aged <5 & up", {}) == "Write <script>x</script> for aged <5 & up"
