@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .bibliography import Bibliography, load_bibliography
-from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths
+from .chunking import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths, split_sections
 from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
 from .corpus import Corpus, Entry, load_corpus
 from .html_rules import check_body
@@ -86,8 +87,24 @@ def check_citations(entry: Entry, bib: Bibliography, display_root: Path) -> list
     return problems
 
 
-def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Problem]:
-    """Relative links must point at an existing corpus entry (or file) from this file."""
+#: anchors every entry page has beside its headings' (the site appends these sections)
+PAGE_ANCHORS = frozenset({"related-entries", "references"})
+
+
+def page_anchors(entry: Entry, bib: Bibliography) -> frozenset[str]:
+    """The ``#anchors`` an entry's page has: its headings' (as the renderer makes them), the
+    appended sections' and its references' (``ref-KEY``)."""
+    headings = {section.anchor for section in split_sections(entry.body, bib.references) if section.anchor}
+    refs = {f"ref-{key}" for citation in _citations(entry.body) for key in citation.keys}
+    return frozenset(headings | refs | PAGE_ANCHORS)
+
+
+def check_links(
+    entry: Entry, corpus_root: Path, display_root: Path, anchors: Callable[[Path], frozenset[str] | None] | None = None
+) -> list[Problem]:
+    """Relative links must point at an existing corpus entry (or file) from this file, and a
+    ``#anchor`` on a link to an entry at one of its page's anchors (``anchors`` gives them for
+    an entry's file, None for a file that is no entry)."""
     shown = _shown(entry, display_root)
     body = mask_code(entry.body)
     lines = LineIndex(body)
@@ -107,6 +124,11 @@ def check_links(entry: Entry, corpus_root: Path, display_root: Path) -> list[Pro
             problems.append(Problem(shown, line, f"link leaves the corpus: {target}"))
         elif not file_part.endswith(".md"):
             problems.append(Problem(shown, line, f"link to an entry must end in .md: {target}"))
+        elif "#" in target and anchors is not None:
+            fragment = target.split("#", 1)[1]
+            known = anchors(resolved)
+            if fragment and known is not None and fragment not in known:
+                problems.append(Problem(shown, line, f"broken link: {target} (no section #{fragment} on that page)"))
     return problems
 
 
@@ -197,10 +219,21 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
             problems.append(Problem(_shown(dup, display_root), 1, f"duplicate id '{entry_id}' (also {first})"))
     ids = sorted(by_id)
     tags = sorted(corpus.tags)
+    by_path = {entry.path.resolve(): entry for entry in corpus.entries}
+    cache: dict[Path, frozenset[str]] = {}
+
+    def anchors_of(path: Path) -> frozenset[str] | None:
+        target = by_path.get(path)
+        if target is None:
+            return None
+        if path not in cache:
+            cache[path] = page_anchors(target, bib)
+        return cache[path]
+
     for entry in corpus.entries:
         shown = _shown(entry, display_root)
         problems.extend(check_citations(entry, bib, display_root))
-        problems.extend(check_links(entry, corpus.root, display_root))
+        problems.extend(check_links(entry, corpus.root, display_root, anchors_of))
         problems.extend(check_body(entry, display_root))
         problems.extend(check_heading_lengths(entry, display_root))
         problems.extend(check_synthesis(entry, bib, display_root))

@@ -98,6 +98,13 @@ def test_good_project_loads_typed_entries() -> None:
         ),
         (
             FINDING,
+            "(../glossary/lead-professional.md)",
+            "(../glossary/lead-professional.md#no-such-section)",
+            f"{FINDING}:16: broken link: ../glossary/lead-professional.md#no-such-section "
+            "(no section #no-such-section on that page)",
+        ),
+        (
+            FINDING,
             "tags: [co-location]",
             "tags: [colocation]",
             f"{FINDING}:8: unknown tag 'colocation' (did you mean co-location?) (add it to corpus/tags.yml)",
@@ -185,6 +192,7 @@ def test_good_project_loads_typed_entries() -> None:
         "unknown-key",
         "unknown-source",
         "broken-link",
+        "broken-link-anchor",
         "unknown-tag",
         "unknown-related",
         "kind-folder",

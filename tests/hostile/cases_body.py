@@ -162,3 +162,24 @@ CASES = [
         message="1. Lead professional  [term]",
     ),
 ]
+
+# Links to a section of another entry: its headings' anchors, and the sections every page has.
+_LINK = "(../glossary/lead-professional.md)"
+CASES += [
+    Case(
+        id=f"link-anchor-{name}",
+        klass=KLASS,
+        command=CHECK,
+        exit_code=code,
+        edits=[(FINDING, _LINK, f"(../glossary/lead-professional.md#{anchor})")],
+        message=(f"{FINDING}:16: broken link: ../glossary/lead-professional.md#{anchor} "
+                 f"(no section #{anchor} on that page)") if code else "0 errors, 1 note (3 entries, 5 references)",
+    )
+    for name, anchor, code in [
+        ("missing", "no-such-section", 1),
+        ("case-differs", "References", 1),
+        ("appended-references", "references", 0),
+        ("appended-related-entries", "related-entries", 0),
+        ("reference-of-the-page", "ref-mcinnes2007practitioners", 0),
+    ]
+]
