@@ -22,7 +22,7 @@ from .citations import Citation, LineIndex, citation_errors, mask_code, parse_ci
 from .corpus import Corpus, Entry, load_corpus
 from .html_rules import check_body
 from .problems import Problem, display_path
-from .synthesis import check_synthesis, in_synthesis, synthesis_blocks
+from .synthesis import check_synthesis, in_synthesis, source_documents, synthesis_blocks
 
 _LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -219,6 +219,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
             problems.append(Problem(_shown(dup, display_root), 1, f"duplicate id '{entry_id}' (also {first})"))
     ids = sorted(by_id)
     tags = sorted(corpus.tags)
+    sources = source_documents(bib)
     by_path = {entry.path.resolve(): entry for entry in corpus.entries}
     cache: dict[Path, frozenset[str]] = {}
 
@@ -236,7 +237,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
         problems.extend(check_links(entry, corpus.root, display_root, anchors_of))
         problems.extend(check_body(entry, display_root))
         problems.extend(check_heading_lengths(entry, display_root))
-        problems.extend(check_synthesis(entry, bib, display_root))
+        problems.extend(check_synthesis(entry, shown, sources))
         problems.extend(uncited_claims(entry, display_root))
         for tag in entry.tags:
             if corpus.tags and tag not in corpus.tags:

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from .bibliography import Bibliography
 from .citations import parse_citations
 from .corpus import Entry
-from .problems import Problem, display_path
+from .problems import Problem
 
 TITLE = "Editors' synthesis"
 _OPEN_RE = re.compile(r"^!!! synthesis(?:\s+\"(?P<title>[^\"]*)\")?\s*$")
@@ -72,12 +71,11 @@ def source_documents(bib: Bibliography) -> frozenset[str]:
     )
 
 
-def check_synthesis(entry: Entry, bib: Bibliography, display_root: Path) -> list[Problem]:
-    """Errors for a synthesis block with another title, one citing a source document, and a
-    line that runs on after a block without a blank line (it would fall outside the box)."""
-    shown = display_path(entry.path, display_root)
+def check_synthesis(entry: Entry, shown: str, sources: frozenset[str]) -> list[Problem]:
+    """Errors for a synthesis block with another title, one citing a source document (a key of
+    ``sources``, see ``source_documents``), and a line that runs on after a block without a blank
+    line (it would fall outside the box). ``shown`` is the entry's path as messages name it."""
     lines = entry.body.split("\n")
-    sources = source_documents(bib)
     problems: list[Problem] = []
     for block in synthesis_blocks(entry.body):
         at = entry.body_line + block.start
