@@ -15,11 +15,13 @@
 * every ``OSError`` becomes a ``KBError`` that names the file.
 
 ``fsync_tree(folder)`` makes a freshly written folder durable (each file, then each folder)
-before it is renamed into place.
+before it is renamed into place. ``checksum`` and ``file_checksum`` are the one checksum the
+package records for what it writes (the index's files, the ONNX export).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -120,3 +122,17 @@ def fsync_tree(folder: Path) -> None:
                 os.close(fd)
     for sub in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         fsync_folder(sub)
+
+
+def checksum(data: bytes) -> str:
+    """The checksum recorded for written data: BLAKE2b, 128 bits, hex."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_checksum(path: Path) -> str:
+    """``checksum`` of a file's bytes, read in blocks (for files too large to hold at once)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

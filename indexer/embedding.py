@@ -17,7 +17,6 @@ Heavy imports (torch, sentence_transformers, onnxruntime, tokenizers) stay insid
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .atomic import fsync_tree
+from .atomic import file_checksum, fsync_tree
 from .problems import KBError
 
 if TYPE_CHECKING:
@@ -190,14 +189,6 @@ def _first_line(exc: BaseException | str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _wrong_files(folder: Path, verify: bool) -> str:
     """What is wrong with the exported files against their record ("" when nothing, or no record):
     sizes always, checksums with ``verify``."""
@@ -214,7 +205,7 @@ def _wrong_files(folder: Path, verify: bool) -> str:
         if info.st_size != expected.get("size"):
             return f"{name} has {info.st_size} bytes, the export wrote {expected.get('size')}"
         untouched = info.st_mtime_ns == expected.get("mtime_ns")  # hashing 87 MB costs ~0.3 s
-        if verify and not untouched and _file_digest(path) != expected.get("blake2b"):
+        if verify and not untouched and file_checksum(path) != expected.get("blake2b"):
             return f"{name} checksum"
     return ""
 
@@ -314,7 +305,7 @@ def export_onnx(folder: Path, st: SentenceTransformerEmbedder) -> dict[str, Any]
         for name in ("raw.onnx", "fused.onnx"):
             (work / name).unlink(missing_ok=True)
         files = {name: {"size": (work / name).stat().st_size, "mtime_ns": (work / name).stat().st_mtime_ns,
-                        "blake2b": _file_digest(work / name)} for name in (ONNX_FILE, TOKENIZER_FILE)}
+                        "blake2b": file_checksum(work / name)} for name in (ONNX_FILE, TOKENIZER_FILE)}
         meta = {"model_id": st.model_id, "dim": st.dim, "fused": fused, "max_cosine_distance": distance,
                 "source": str(chosen.name), "opset": 17, "files": files}
         (work / EXPORT_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .atomic import fsync_folder, fsync_tree, write_atomic
+from .atomic import checksum, file_checksum, fsync_folder, fsync_tree, write_atomic
 from .chunking import Chunk
 from .expansion import ExpansionTable
 from .problems import KBError
@@ -78,11 +78,6 @@ class IndexDamaged(IndexUnusable):
 
 class _Vanished(Exception):
     """The folder being read was removed meanwhile (a writer switched and cleaned up)."""
-
-
-def checksum(data: bytes) -> str:
-    """The checksum the manifest records for a file: BLAKE2b, 128 bits, hex."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -320,7 +315,7 @@ def write_index(
         for path in sorted(tmp.rglob("*")):
             rel = path.relative_to(tmp).as_posix()
             if path.is_file() and rel not in sums:
-                sums[rel] = checksum(path.read_bytes())
+                sums[rel] = file_checksum(path)
         full = replace(manifest, checksums=sums)
         _write_new(tmp / MANIFEST, json.dumps(full.to_dict(), indent=1).encode("utf-8"))
         fsync_tree(tmp)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.embedding import OnnxEmbedder, _file_digest, read_export_meta
+from indexer.atomic import file_checksum
+from indexer.embedding import OnnxEmbedder, read_export_meta
 from indexer.problems import KBError
 
 
@@ -19,7 +20,7 @@ def export(tmp_path: Path) -> Path:
     (folder / "model.onnx").write_bytes(b"m" * 100)
     (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
     files = {name: {"size": (folder / name).stat().st_size, "mtime_ns": (folder / name).stat().st_mtime_ns,
-                    "blake2b": _file_digest(folder / name)} for name in ("model.onnx", "tokenizer.json")}
+                    "blake2b": file_checksum(folder / name)} for name in ("model.onnx", "tokenizer.json")}
     (folder / "export.json").write_text(json.dumps({"model_id": "x", "dim": 4, "files": files}), encoding="utf-8")
     return folder
 
