@@ -17,8 +17,8 @@ from typing import Any
 import click
 
 from . import __version__
+from .corpus.project import check_root, find_root
 from .problems import KBError
-from .project import check_root, find_root
 
 ROOT_OPTION = click.option(
     "--root",
@@ -143,7 +143,7 @@ def check(root: Path | None, notes: bool) -> None:
         kb check
         kb check --no-notes --root path/to/project
     """
-    from .check import run_check
+    from .corpus.check import run_check
 
     report = run_check(resolve_root(root))
     for problem in report.errors:
@@ -183,7 +183,7 @@ def index(root: Path | None, full: bool) -> None:
     """
     from contextlib import ExitStack
 
-    from .build import build_index
+    from .search.build import build_index
 
     project = resolve_root(root)
     with ExitStack() as stack:
@@ -269,7 +269,7 @@ def search(
     """
     import json
 
-    from .search import Filters, open_searcher
+    from .search.query import Filters, open_searcher
 
     if (query is None) == (queries_file is None):
         raise click.ClickException("give a QUERY or --queries FILE (one of them)")
@@ -287,7 +287,7 @@ def search(
     filters = Filters(kinds=frozenset(kind), tags=frozenset(tag), year_from=year_from, year_to=year_to)
     project = resolve_root(root)
     try:
-        from .schema import KIND_FOLDER
+        from .corpus.schema import KIND_FOLDER
 
         filters.validate(sorted(KIND_FOLDER), None)
         searcher = open_searcher(project, mode)
@@ -302,7 +302,7 @@ def search(
             if as_json:
                 click.echo(json.dumps(results.to_dict(), ensure_ascii=False))
                 continue
-            from .render import format_results
+            from .search.render import format_results
 
             bold = (lambda w: click.style(w, bold=True, fg="yellow")) if tty else (lambda w: w)
             title = (lambda w: click.style(w, bold=True)) if tty else (lambda w: w)
@@ -310,7 +310,7 @@ def search(
             if len(queries) > 1:
                 click.echo("")
         if export_fmt:
-            from .export import search_export
+            from .cite.export import search_export
 
             _write_or_echo(search_export(project, found, export_fmt), output)
     except KBError as exc:
@@ -338,7 +338,7 @@ def bench(root: Path | None, runs: int, query_files: tuple[Path, ...]) -> None:
         kb bench
         kb bench --runs 5 --queries tests/queries/dev_queries.json
     """
-    from .bench import run_bench
+    from .search.bench import run_bench
 
     project = resolve_root(root)
     files = list(query_files) or [
@@ -410,7 +410,7 @@ def cite(
         kb cite --page lead-professional -o lead-professional.bib
         kb cite cameron2003factors --format text --style apa
     """
-    from .export import gather, render, unknown_keys_message
+    from .cite.export import gather, render, unknown_keys_message
 
     project = resolve_root(root)
     try:

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from indexer.check import run_check
+from indexer.corpus.check import run_check
 
 GOOD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "check" / "good"
 FINDING = "corpus/findings/co-location-what-it-achieves.md"

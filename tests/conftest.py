@@ -59,7 +59,7 @@ def search_project(tmp_path: Path) -> Path:
 @pytest.fixture
 def fake_index(search_project: Path, fake_embedder: FakeEmbedder) -> Path:
     """The fixture project indexed with the fake embedder; returns the project root."""
-    from indexer.build import build_index
+    from indexer.search.build import build_index
 
     build_index(search_project, embedder=lambda: fake_embedder)
     return search_project

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import FakeEmbedder
 
-import indexer.build
-import indexer.lexical
-import indexer.search
-import indexer.store
+import indexer.search.build
+import indexer.search.lexical
+import indexer.search.query
+import indexer.search.store
 from indexer.cli import main
 
 
@@ -47,11 +47,11 @@ def _patch() -> None:
         return real_encode(texts)
 
     embedder.encode = encode  # type: ignore[method-assign]
-    real_build, real_open = indexer.build.build_index, indexer.search.open_searcher
-    indexer.build.build_index = lambda root, **kw: real_build(root, embedder=lambda: embedder, **kw)
+    real_build, real_open = indexer.search.build.build_index, indexer.search.query.open_searcher
+    indexer.search.build.build_index = lambda root, **kw: real_build(root, embedder=lambda: embedder, **kw)
     if os.environ.get("KB_TEST_REAL_QUERY") != "1":
-        indexer.search.open_searcher = lambda root, mode="hybrid": real_open(root, mode, embedder=embedder)
-    real_save, real_switch = indexer.lexical.LexicalIndex.save, indexer.store._switch
+        indexer.search.query.open_searcher = lambda root, mode="hybrid": real_open(root, mode, embedder=embedder)
+    real_save, real_switch = indexer.search.lexical.LexicalIndex.save, indexer.search.store._switch
 
     def save(self: Any, folder: Path) -> None:
         real_save(self, folder)
@@ -61,8 +61,8 @@ def _patch() -> None:
         _pause("switch")
         real_switch(base, name)
 
-    indexer.lexical.LexicalIndex.save = save  # type: ignore[method-assign]
-    indexer.store._switch = switch
+    indexer.search.lexical.LexicalIndex.save = save  # type: ignore[method-assign]
+    indexer.search.store._switch = switch
 
 
 if __name__ == "__main__":

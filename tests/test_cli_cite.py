@@ -13,9 +13,9 @@ import rispy
 from click.testing import CliRunner
 
 import indexer.atomic
+from indexer.cite.export import entry_keys
 from indexer.cli import main
-from indexer.corpus import load_corpus
-from indexer.export import entry_keys
+from indexer.corpus.entries import load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_FIXTURE = REPO / "tests" / "fixtures" / "site"

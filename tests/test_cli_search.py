@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import indexer.build
-import indexer.search
+import indexer.search.build
+import indexer.search.query
 from indexer.cli import main
 
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, fake_embedder) -> None:
     """Make kb index and kb search use the fake embedder instead of the real model."""
-    real_build, real_open = indexer.build.build_index, indexer.search.open_searcher
-    monkeypatch.setattr(indexer.build, "build_index",
+    real_build, real_open = indexer.search.build.build_index, indexer.search.query.open_searcher
+    monkeypatch.setattr(indexer.search.build, "build_index",
                         lambda root, **kw: real_build(root, embedder=lambda: fake_embedder, **kw))
-    monkeypatch.setattr(indexer.search, "open_searcher",
+    monkeypatch.setattr(indexer.search.query, "open_searcher",
                         lambda root, mode="hybrid": real_open(root, mode, embedder=fake_embedder))
 
 
@@ -118,7 +118,7 @@ def test_click_validates_enumerated_and_integer_options(fake_index: Path, fake_m
 
 def test_help_shows_the_types_of_mode_and_top_k() -> None:
     from indexer.cli import MODES
-    from indexer.search import MODES as LIBRARY_MODES
+    from indexer.search.query import MODES as LIBRARY_MODES
 
     assert MODES == LIBRARY_MODES
     help_text = run("search", "--help").output

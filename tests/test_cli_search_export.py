@@ -10,17 +10,17 @@ import pytest
 import rispy
 from click.testing import CliRunner
 
-import indexer.build
-import indexer.search
+import indexer.search.build
+import indexer.search.query
+from indexer.cite.export import keys_from_results
 from indexer.cli import main
-from indexer.export import keys_from_results
 
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, fake_embedder) -> None:  # type: ignore[no-untyped-def]
     """kb search with the fake embedder instead of the real model (as in test_cli_search)."""
-    real_open = indexer.search.open_searcher
-    monkeypatch.setattr(indexer.search, "open_searcher",
+    real_open = indexer.search.query.open_searcher
+    monkeypatch.setattr(indexer.search.query, "open_searcher",
                         lambda root, mode="hybrid": real_open(root, mode, embedder=fake_embedder))
 
 

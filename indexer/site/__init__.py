@@ -4,5 +4,5 @@ One module per kind of page: ``pages`` (an entry's page and the section index pa
 ``timeline``, ``glossary``, ``gallery`` (case studies), ``bibliography_page`` and
 ``nav``. Links between pages are written docs-root-absolute (``/findings/x.md``) and
 MkDocs (``validation.links.absolute_links: relative_to_docs``) makes them relative and
-checks them. The MkDocs plugin (``indexer.mkdocs_plugin``) is a thin adapter over these.
+checks them. The MkDocs plugin (``indexer.site.plugin``) is a thin adapter over these.
 """

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..citations import parse_citations
-from ..citestyle import CitationStyle
-from ..corpus import Entry
+from ..cite.citestyle import CitationStyle
+from ..corpus.citations import parse_citations
+from ..corpus.entries import Entry
 from .markup import attr, link, md_html, md_text
 from .pages import front_matter
 

@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
-from ..bibliography import Reference, clean, is_corporate, split_names
-from ..corpus import Entry
-from ..csl import csl_name, csl_type, to_csl
-from ..export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
+from ..cite.csl import csl_name, csl_type, to_csl
+from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
+from ..corpus.bibliography import Reference, clean, is_corporate, split_names
+from ..corpus.entries import Entry
 from .markup import format_date
 
 EXPORT_STEM = "references"
@@ -207,7 +207,7 @@ def page_citation_template(entry: Entry, site: SiteInfo, style_path: Path | None
     citeproc-py takes about 10 ms a reference; the site's pages differ only in title and
     address, so one is formatted and the others filled in (``page_citation_html``).
     """
-    from ..citestyle import render_items
+    from ..cite.citestyle import render_items
 
     template = replace(page_reference(entry, site, ""), key="kb-page")
     template.fields.update(title=TITLE_SLOT, url=URL_SLOT)
@@ -216,7 +216,7 @@ def page_citation_template(entry: Entry, site: SiteInfo, style_path: Path | None
 
 def page_citation_html(template: str, page_ref: Reference) -> str:
     """A page's formatted reference from ``page_citation_template``: title and address filled in."""
-    from ..citestyle import linkify_urls
+    from ..cite.citestyle import linkify_urls
 
     # only the page's address is made a link (a URL in the title stays text)
     text = template.replace(URL_SLOT, linkify_urls(html.escape(page_ref.get("url"), quote=False)))

@@ -6,7 +6,7 @@ md_in_html); fictional teaching scenarios are marked as such.
 
 from __future__ import annotations
 
-from ..corpus import Entry
+from ..corpus.entries import Entry
 from .markup import format_date, link, md_text
 from .pages import front_matter
 

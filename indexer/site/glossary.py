@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..corpus import Entry
-from ..mdx_citations import tooltip_text
+from ..corpus.entries import Entry
 from .markup import link, md_text
+from .mdx_citations import tooltip_text
 from .pages import front_matter
 
 _PAREN_ABBR_RE = r"\s*\(\s*{abbr}\s*\)\s*$"

@@ -6,8 +6,8 @@ import html
 import re
 from collections.abc import Iterable
 
-from ..corpus import Entry
-from ..schema import KIND_LABEL
+from ..corpus.entries import Entry
+from ..corpus.schema import KIND_LABEL
 
 _MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}#|])")
 # a first character that would start a list, a fence, an admonition, a snippet... at a line start

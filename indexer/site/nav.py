@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import schema
-from ..corpus import Entry
+from ..corpus import schema
+from ..corpus.entries import Entry
 from .glossary import _sort_key
 from .markup import by_title, grouped, html_text
 from .timeline import event_label, event_sort_key

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 import yaml
 
-from .. import schema
-from ..corpus import Entry
+from ..corpus import schema
+from ..corpus.entries import Entry
 from .markup import by_title, format_date, grouped, html_text, kind_label, link, md_text, page_link, source_marker
 
 

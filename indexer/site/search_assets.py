@@ -28,19 +28,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..chunking import Chunk
-from ..citestyle import CitationStyle
-from ..embedding import MAX_SEQ_LENGTH, ONNX_FILE, TOKENIZER_FILE
-from ..expansion import LEXICAL_WEIGHT
+from ..cite.citestyle import CitationStyle
 from ..problems import KBError
-from ..search import DEPTH, RRF_K
+from ..search.chunking import Chunk
+from ..search.embedding import MAX_SEQ_LENGTH, ONNX_FILE, TOKENIZER_FILE
+from ..search.expansion import LEXICAL_WEIGHT
+from ..search.query import DEPTH, RRF_K
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from ..bibliography import Bibliography
-    from ..store import LoadedIndex
+    from ..corpus.bibliography import Bibliography
+    from ..search.store import LoadedIndex
 
 ASSETS_DIR = "kb-search"
 INDEX_FILE = "index.json"
@@ -98,7 +98,7 @@ def reference_records(
     chunks: Sequence[Chunk], bib: Bibliography | None, style: CitationStyle | None
 ) -> dict[str, dict[str, str]]:
     """Per cited key: author-date text, the full reference (tooltip), BibTeX and RIS."""
-    from ..export import export, public_reference
+    from ..cite.export import export, public_reference
 
     records: dict[str, dict[str, str]] = {}
     for chunk in chunks:
@@ -121,8 +121,8 @@ def lexical_settings() -> dict[str, Any]:
     ``BM25_B``), the stop words and the weight of added glossary names. The page stems with
     Snowball English itself (``vendor/stemmer.mjs``, the same algorithm as PyStemmer), so any
     word, in the corpus or not, gets the stem ``kb search`` gives it."""
-    from ..lexical import BM25_B, BM25_K1
-    from ..lexical import stopwords as stop_words
+    from ..search.lexical import BM25_B, BM25_K1
+    from ..search.lexical import stopwords as stop_words
 
     return {
         "k1": BM25_K1,
@@ -256,7 +256,7 @@ def _file_hash(path: Path) -> str:
 def browser_model(export_folder: Path) -> Path:
     """The int8 browser model for the ONNX export in ``export_folder``, made once and cached
     there (``model.int8.onnx``); refused when its embeddings drift below ``MIN_COSINE``."""
-    from ..embedding import OnnxEmbedder
+    from ..search.embedding import OnnxEmbedder
 
     source = export_folder / ONNX_FILE
     if not source.exists():
@@ -413,7 +413,7 @@ __all__ = [
 ]
 
 
-# -- the MkDocs side (indexer/mkdocs_plugin.py calls these) ---------------------------------
+# -- the MkDocs side (indexer/site/plugin.py calls these) ---------------------------------
 
 SEARCH_PAGE = "ask.md"
 _HEADER_SEARCH_RE = re.compile(r'<label class="md-header__button md-icon" for="__search">')
@@ -449,9 +449,9 @@ def live_index(root: Path, info: Callable[[str], None]) -> LoadedIndex:
     """The project's search index; when missing or older than the corpus, ``kb index`` is
     run first (incremental: only changed text is embedded), so the site never ships a
     stale index."""
-    from ..build import build_index
-    from ..embedding import model_id
-    from ..store import IndexUnusable, load_index
+    from ..search.build import build_index
+    from ..search.embedding import model_id
+    from ..search.store import IndexUnusable, load_index
 
     expected = model_id()
     try:

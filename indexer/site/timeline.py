@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..corpus import Entry
+from ..corpus.entries import Entry
 from .markup import attr, format_date, kind_label, link, md_text
 from .pages import event_type_label, front_matter
 

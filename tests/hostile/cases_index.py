@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from harness import AS_ROOT, FINDING, Case
 
-from indexer import store
+from indexer.search import store
 
 K = "index state"
 R = ["--root", "{root}"]
@@ -135,7 +135,7 @@ def _onnx(tokenizer: bytes | None, model: bytes, sizes: dict[str, int] | None = 
     """An index that names an ONNX export (the real model's id) whose files are broken."""
 
     def setup(root: Path) -> None:
-        from indexer.embedding import model_id, model_path
+        from indexer.search.embedding import model_id, model_path
 
         folder = root / ".kb" / "models" / "broken"
         folder.mkdir(parents=True)

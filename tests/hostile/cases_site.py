@@ -1,6 +1,6 @@
 """Hostile cases of class "site content": what would run, load or hide on the website.
 
-An entry body is Markdown only (``indexer/html_rules.py``): raw HTML, links with a scheme that
+An entry body is Markdown only (``indexer/corpus/html_rules.py``): raw HTML, links with a scheme that
 runs or embeds (``javascript:``, ``data:``...), images from another host, attribute lists setting
 anything but ids and classes, and snippet includes are errors of ``kb check`` at their line,
 and so of ``mkdocs build --strict`` (the plugin runs the same check). Text in front matter is

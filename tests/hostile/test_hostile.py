@@ -11,8 +11,8 @@ from pathlib import Path
 import harness
 import pytest
 
-import indexer.build
-import indexer.search
+import indexer.search.build
+import indexer.search.query
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "hostile-input.md"
@@ -37,10 +37,10 @@ def test_case_ids_are_unique() -> None:
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, fake_embedder) -> None:  # type: ignore[no-untyped-def]
-    real_build, real_open = indexer.build.build_index, indexer.search.open_searcher
-    monkeypatch.setattr(indexer.build, "build_index",
+    real_build, real_open = indexer.search.build.build_index, indexer.search.query.open_searcher
+    monkeypatch.setattr(indexer.search.build, "build_index",
                         lambda root, **kw: real_build(root, embedder=lambda: fake_embedder, **kw))
-    monkeypatch.setattr(indexer.search, "open_searcher",
+    monkeypatch.setattr(indexer.search.query, "open_searcher",
                         lambda root, mode="hybrid": real_open(root, mode, embedder=fake_embedder))
 
 

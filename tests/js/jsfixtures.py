@@ -8,7 +8,7 @@ corpus, in a copy) with ``embedder`` (``WordVectorEmbedder``, a fake: no model) 
 * ``vectors.f32``: the chunk vectors as FAISS holds them (float32, row-major), so that the JS
   dense ranking sees the vectors ``kb search`` sees;
 * ``vendor/``: the stemmer's files as the site ships them (``search_assets.VENDOR_FILES``);
-* ``cases.json``: per word, its token(s) and Snowball stem from ``indexer.lexical``; per odd
+* ``cases.json``: per word, its token(s) and Snowball stem from ``indexer.search.lexical``; per odd
   text, its tokens; fusion inputs and outputs; and per query its expansion, its BM25 scores
   (every chunk), its query vector, and the top 10 in lexical, semantic and hybrid mode.
 
@@ -129,7 +129,7 @@ def queries() -> list[str]:
 
 
 def _fusion_cases() -> list[dict[str, Any]]:
-    from indexer.search import RRF_K, reciprocal_rank_fusion
+    from indexer.search.query import RRF_K, reciprocal_rank_fusion
 
     rng = random.Random(7)
     cases = []
@@ -143,11 +143,11 @@ def _fusion_cases() -> list[dict[str, Any]]:
 
 def write_fixtures(project: Path, out: Path, embedder: Callable[[], Any], node_modules: Path) -> dict[str, int]:
     """Index ``project`` and write the fixtures into ``out``; returns counts for the report."""
-    from indexer.build import build_index
-    from indexer.lexical import _stemmer, tokenize
-    from indexer.search import Searcher
+    from indexer.search.build import build_index
+    from indexer.search.lexical import _stemmer, tokenize
+    from indexer.search.query import Searcher
+    from indexer.search.store import load_index
     from indexer.site import search_assets as sa
-    from indexer.store import load_index
 
     build_index(project, embedder=embedder)
     fake = embedder()

@@ -108,8 +108,8 @@ def test_site_in_chromium(built_site: Build, served: str, tmp_path: Path, test_o
 
 def finding_keys(built_site: Build) -> list[str]:
     """The keys the finding page cites (its sources, then its text), as the export has them."""
-    from indexer.corpus import load_corpus
-    from indexer.export import entry_keys
+    from indexer.cite.export import entry_keys
+    from indexer.corpus.entries import load_corpus
 
     corpus = load_corpus(built_site.project / "corpus")
     return entry_keys(corpus.by_id()["co-location-what-it-achieves"])

@@ -15,10 +15,10 @@ import pytest
 import rispy
 from sitebuild import REPO, SITE_FIXTURE, Build, build, make_project
 
-from indexer.bibliography import clean, is_corporate, load_bibliography, split_names
-from indexer.corpus import load_corpus
-from indexer.csl import csl_type, to_csl
-from indexer.export import entry_keys
+from indexer.cite.csl import csl_type, to_csl
+from indexer.cite.export import entry_keys
+from indexer.corpus.bibliography import clean, is_corporate, load_bibliography, split_names
+from indexer.corpus.entries import load_corpus
 from indexer.site import export_assets as ea
 
 SITE = ea.SiteInfo("A knowledge base", "", "Editors of A knowledge base", dt.date(2026, 3, 4))
@@ -119,7 +119,7 @@ def test_page_reference_is_a_web_page_with_the_build_date() -> None:
 def test_page_citation_template_gives_what_citeproc_gives(site: ea.SiteInfo) -> None:
     from dataclasses import replace
 
-    from indexer.citestyle import render_items
+    from indexer.cite.citestyle import render_items
 
     entries = list(load_corpus(SITE_FIXTURE / "corpus").entries)
     entries.append(replace(entries[0], id="odd", title="Pay & play: <the> “1001” days"))

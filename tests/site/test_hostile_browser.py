@@ -31,7 +31,7 @@ import pytest
 from sitebuild import REPO, Build, serve_folder, with_kb_options
 from test_browser import CHROMIUM, _require_tools
 
-from indexer.check import run_check
+from indexer.corpus.check import run_check
 
 pytestmark = pytest.mark.browser
 
@@ -69,9 +69,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
-    from indexer.build import build_index
+    from indexer.search.build import build_index
+    from indexer.search.store import load_index
     from indexer.site import search_assets
-    from indexer.store import load_index
 
     root = tmp_path_factory.mktemp("hostile-site")
     project = root / "project"

@@ -1,7 +1,7 @@
 """One gate: ``mkdocs build --strict`` fails on exactly what ``kb check`` rejects.
 
-The plugin runs ``kb check`` itself (``indexer.check.run_check``), so every broken fixture of
-``tests/test_check.py`` and every rejected hostile case of ``tests/hostile/cases_site.py`` must
+The plugin runs ``kb check`` itself (``indexer.corpus.check.run_check``), so every broken fixture of
+``tests/corpus/test_check.py`` and every rejected hostile case of ``tests/hostile/cases_site.py`` must
 make the strict build fail, with ``kb check``'s own ``path:line: message`` among the build's
 warnings; and a project ``kb check`` accepts (the good fixture, the allowed hostile cases) must
 build. Builds run in-process through MkDocs' Python API with the built-in theme (the gate is
@@ -48,8 +48,8 @@ def _module(name: str, path: Path) -> ModuleType:
 
 
 def _check_fixture_problems() -> list[tuple[str, str, str, str, str]]:
-    """The broken-input table of ``tests/test_check.py``: (id, rel, old, new, expected)."""
-    test_check = _module("test_check", TESTS / "test_check.py")
+    """The broken-input table of ``tests/corpus/test_check.py``: (id, rel, old, new, expected)."""
+    test_check = _module("test_check", TESTS / "corpus" / "test_check.py")
     (mark,) = [m for m in test_check.test_broken_input_reported_with_path_and_line.pytestmark if m.name == "parametrize"]
     ids = mark.kwargs.get("ids") or [f"problem-{i}" for i in range(len(mark.args[1]))]
     return [(case_id, *values) for case_id, values in zip(ids, mark.args[1], strict=True)]

@@ -14,9 +14,9 @@ import pytest
 from sitebuild import REPO, Build
 
 from indexer.problems import KBError
-from indexer.search import DEPTH, RRF_K
+from indexer.search.query import DEPTH, RRF_K
+from indexer.search.store import load_index
 from indexer.site import search_assets as sa
-from indexer.store import load_index
 
 ENGINE = REPO / "indexer" / "site" / "js" / "engine.js"
 
@@ -61,7 +61,7 @@ def test_index_document_and_assets(fake_index: Path, fake_embedder: object, tmp_
     assert set(first) >= {"id", "title", "section", "url", "kind", "tags", "year", "text", "cites"}
     assert first["text"] == index.chunks[0].text  # raw: the page escapes it
     assert document["expansion"] == index.expansion.to_dict()
-    from indexer.lexical import BM25_B, BM25_K1, stopwords
+    from indexer.search.lexical import BM25_B, BM25_K1, stopwords
 
     assert document["bm25"] == {"k1": BM25_K1, "b": BM25_B, "stopwords": sorted(stopwords()),
                                 "extra_weight": document["bm25"]["extra_weight"]}
@@ -77,8 +77,8 @@ def test_index_document_and_assets(fake_index: Path, fake_embedder: object, tmp_
 
 
 def test_references_carry_author_date_full_text_and_exports(fake_index: Path) -> None:
-    from indexer.bibliography import load_bibliography
-    from indexer.citestyle import load_style
+    from indexer.cite.citestyle import load_style
+    from indexer.corpus.bibliography import load_bibliography
 
     index = load_index(fake_index, "fake/hashing-64")
     bib = load_bibliography(fake_index / "bibliography.bib")
@@ -151,14 +151,14 @@ def test_fixture_site_without_semantic_search(built_site: Build) -> None:
 
 
 def test_engine_expansion_matches_python() -> None:
-    """The page's glossary expansion (engine.js) against indexer/expansion.py, on the real glossary."""
+    """The page's glossary expansion (engine.js) against indexer/search/expansion.py, on the real glossary."""
     node = shutil.which("node")
     if node is None:
         if os.environ.get("KB_SKIP_BROWSER") == "1":
             pytest.skip("KB_SKIP_BROWSER=1")
         pytest.fail("node (Node.js 20) is not installed")
-    from indexer.corpus import load_corpus
-    from indexer.expansion import ExpansionTable
+    from indexer.corpus.entries import load_corpus
+    from indexer.search.expansion import ExpansionTable
 
     table = ExpansionTable.from_entries(load_corpus(REPO / "corpus").entries)
     queries = ["TAC meeting", "what is a CAF", "one-stop shop", "Common Assessment Framework", "LA duties",

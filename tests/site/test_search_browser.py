@@ -115,8 +115,8 @@ def test_search_page_in_chromium(
 ) -> None:
     node = _require_tools()
     assert search_site.returncode == 0, search_site.output
-    from indexer.embedding import OnnxEmbedder, model_id
-    from indexer.store import load_index
+    from indexer.search.embedding import OnnxEmbedder, model_id
+    from indexer.search.store import load_index
 
     index = load_index(search_site.project, model_id())
     queries = _dev_queries()

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitebuild import SITE_FIXTURE, Build, build, copy_repository, make_project
 
-from indexer.bibliography import load_bibliography
+from indexer.corpus.bibliography import load_bibliography
 
 CITE_LINK_RE = re.compile(r'<a class="citation-ref" href="([^"]+)"')
 

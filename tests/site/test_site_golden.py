@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sitebuild import SITE_FIXTURE
 
-from indexer.citestyle import CitationStyle
-from indexer.corpus import Corpus, load_corpus
+from indexer.cite.citestyle import CitationStyle
+from indexer.corpus.entries import Corpus, load_corpus
 from indexer.site.bibliography_page import bibliography_page, cited_in
 from indexer.site.gallery import gallery_page
 from indexer.site.glossary import abbreviations, glossary_page

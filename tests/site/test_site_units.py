@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sitebuild import SITE_FIXTURE
 
-from indexer.corpus import load_corpus
-from indexer.mkdocs_plugin import tags_page
+from indexer.corpus.entries import load_corpus
 from indexer.site.bibliography_page import cited_in
 from indexer.site.glossary import expansion, letter_of
 from indexer.site.markup import format_date, md_html, md_text
 from indexer.site.nav import build_nav
+from indexer.site.plugin import tags_page
 
 CORPUS = load_corpus(SITE_FIXTURE / "corpus", display_root=SITE_FIXTURE)
 

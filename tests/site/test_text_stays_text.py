@@ -10,10 +10,10 @@ import pytest
 from markupsafe import Markup
 from sitebuild import REPO
 
-from indexer.html_rules import body_problems, url_scheme
-from indexer.mdx_citations import tooltip_text
-from indexer.mkdocs_plugin import _escaped_html_title, tags_page
+from indexer.corpus.html_rules import body_problems, url_scheme
 from indexer.site.markup import html_text, md_text
+from indexer.site.mdx_citations import tooltip_text
+from indexer.site.plugin import _escaped_html_title, tags_page
 
 HOSTILE = 'Co-location <under five> & "families" </title><script>alert(1)</script>'
 

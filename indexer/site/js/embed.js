@@ -1,5 +1,5 @@
 // Query embeddings in the browser: all-MiniLM-L6-v2 (int8 weights) with onnxruntime-web
-// (WebAssembly) and @huggingface/tokenizers, as indexer/embedding.py does it: at most 256
+// (WebAssembly) and @huggingface/tokenizers, as indexer/search/embedding.py does it: at most 256
 // word pieces ([CLS] + 254 + [SEP]), mean pooling over the tokens, L2 normalisation.
 //
 // Nothing here is fetched until `loadEmbedder` is called (on the first search). Every file

@@ -3,7 +3,7 @@
 //   query -> whitespace folded, cut at 2,000 characters -> glossary expansion
 //         -> BM25 (Snowball English stems, English stop words; Lucene variant as bm25s)
 //         -> dense ranking (inner product with the chunk vectors) once the model is ready
-//         -> reciprocal rank fusion (k = 60, 100 candidates each), as indexer/search.py.
+//         -> reciprocal rank fusion (k = 60, 100 candidates each), as indexer/search/query.py.
 //
 // Pure functions over the data of index.json: no DOM here (page.js shows the results).
 // tests/js/ checks them against the Python engine on fixtures written by indexer/.
@@ -15,7 +15,7 @@ const PAREN = /\s*\([^()]*\)\s*/g;
 const ACRONYM = /^[A-Z][A-Z0-9&]*[A-Z0-9]s?$/;
 const WORD = /[\p{L}\p{N}_]{2,}/gu;
 
-// -- glossary expansion (indexer/expansion.py) ------------------------------------------
+// -- glossary expansion (indexer/search/expansion.py) ------------------------------------------
 
 export function normalise(text) {
   const folded = text.replace(/[\u2018\u2019\u201c\u201d]/g, (c) => QUOTES[c]).toLowerCase();
@@ -67,7 +67,7 @@ export function expand(table, query) {
   };
 }
 
-// -- BM25 (indexer/lexical.py: bm25s, method "lucene") ----------------------------------
+// -- BM25 (indexer/search/lexical.py: bm25s, method "lucene") ----------------------------------
 
 export function embedText(chunk) {
   const head = chunk.section_path.length ? `${chunk.title}: ${chunk.section_path.join(" > ")}` : chunk.title;
@@ -75,7 +75,7 @@ export function embedText(chunk) {
 }
 
 /**
- * BM25 over the chunk texts, tokenised as indexer/lexical.py does: lowercase words of two or
+ * BM25 over the chunk texts, tokenised as indexer/search/lexical.py does: lowercase words of two or
  * more characters, the stop words of index.json, and `stem`, Snowball English (assets.js
  * `loadStemmer`, the algorithm PyStemmer runs), so any word gets the stem `kb search` gives it.
  * k1 and b come from index.json (lexical.BM25_K1, BM25_B).

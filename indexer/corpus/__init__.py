@@ -1,0 +1,1 @@
+"""The content: entries, their Markdown and citations, the bibliography, and ``kb check``."""

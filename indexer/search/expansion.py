@@ -1,0 +1,135 @@
+"""Glossary-aware queries: acronyms and other names of glossary terms expand to each other.
+
+The table is built at index time from the corpus's glossary entries (kind ``term``: their
+title, ``abbreviation`` and ``also_known_as``), so "TAC meeting" also searches for
+"Team Around the Child", and "one-stop shop" for the term it is another name of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..corpus.entries import Entry
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_SEPARATORS_RE = re.compile(r"[^\w']+")
+_PAREN_RE = re.compile(r"\s*\([^()]*\)\s*")
+
+
+#: weight of the other added names in the BM25 score (decoded acronyms weigh 1)
+LEXICAL_WEIGHT = 0.5
+_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]s?$")
+
+
+def is_acronym(name: str) -> bool:
+    """'TAC', 'EYDCPs', 'NPQICL': capitals (and digits), no spaces."""
+    return bool(_ACRONYM_RE.match(name))
+
+
+def normalise(text: str) -> str:
+    """Lowercase words separated by single spaces: hyphens, slashes and punctuation fold away."""
+    return " ".join(_SEPARATORS_RE.sub(" ", text.translate(_QUOTES).lower()).split())
+
+
+@dataclass(frozen=True)
+class TermNames:
+    """The names of one glossary term: its title first, then abbreviation and other names."""
+
+    path_id: str
+    names: tuple[str, ...]
+    abbreviation: str = ""
+
+    @classmethod
+    def from_entry(cls, entry: Entry) -> TermNames:
+        names: dict[str, None] = {entry.title: None}
+        bare = _PAREN_RE.sub(" ", entry.title).strip()
+        if bare and bare != entry.title:
+            names[bare] = None
+        abbreviation = str(entry.meta.get("abbreviation") or "").strip()
+        if abbreviation:
+            names[abbreviation] = None
+        for other in entry.meta.get("also_known_as") or ():
+            names[str(other).strip()] = None
+        return cls(entry.path_id, tuple(n for n in names if n), abbreviation)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A query and the glossary names added to it.
+
+    ``decoded`` are the titles of acronyms the query uses ("TAC" -> "Team Around the
+    Child"): the model does not know the acronym, so they are added for both retrievers
+    (``text``). The other names (a title for another name the model can read, an acronym
+    for a title) are added to the lexical query only, with less weight (``LEXICAL_WEIGHT``).
+    """
+
+    query: str
+    added: tuple[str, ...]
+    decoded: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The query with the decoded acronyms: what the model and BM25 read."""
+        return f"{self.query} ({'; '.join(self.decoded)})" if self.decoded else self.query
+
+    @property
+    def extra(self) -> str:
+        """The other added names, for BM25 at ``LEXICAL_WEIGHT``."""
+        return " ; ".join(n for n in self.added if n not in self.decoded)
+
+
+@dataclass(frozen=True)
+class ExpansionTable:
+    """Every glossary term's names, as read from the corpus when the index was built."""
+
+    terms: tuple[TermNames, ...]
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry]) -> ExpansionTable:
+        return cls(tuple(TermNames.from_entry(e) for e in entries if e.kind == "term"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"terms": [{"path_id": t.path_id, "names": list(t.names), "abbreviation": t.abbreviation}
+                          for t in self.terms]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExpansionTable:
+        return cls(tuple(TermNames(t["path_id"], tuple(t["names"]), t.get("abbreviation", ""))
+                         for t in data.get("terms", ())))
+
+    def expand(self, query: str) -> Expansion:
+        """``query`` with the title of every glossary term it names by another name.
+
+        An acronym or other name adds the term's title ("TAC" -> "Team Around the Child");
+        a title adds the acronym ("Common Assessment Framework" -> "CAF"). Other names of
+        the term are not added: they would outweigh the words the user typed.
+        """
+        padded = f" {normalise(query)} "
+        added: dict[str, str] = {}  # normalised name -> name as written
+        decoded: list[str] = []
+        for term in self.terms:
+            title = term.names[0]
+            titles = {title, _PAREN_RE.sub(" ", title).strip()}
+            named = [n for n in term.names if self._mentions(query, padded, term, n)]
+            if not named:
+                continue
+            if not titles & set(named):
+                added.setdefault(normalise(title), title)
+                if any(is_acronym(n) for n in named):
+                    decoded.append(title)
+            elif term.abbreviation and term.abbreviation not in named:
+                added.setdefault(normalise(term.abbreviation), term.abbreviation)
+        return Expansion(query, tuple(added.values()), tuple(dict.fromkeys(decoded)))
+
+    @staticmethod
+    def _mentions(query: str, padded: str, term: TermNames, name: str) -> bool:
+        key = normalise(name)
+        if not key:
+            return False
+        if name == term.abbreviation and len(name) <= 2:
+            # a two-letter acronym (EY, LA) counts only when written as one
+            return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", query) is not None
+        return f" {key} " in padded or f" {key}s " in padded

@@ -1,0 +1,246 @@
+"""Search the index: a query in, ranked hits out (dense, BM25, or both fused by rank).
+
+Hybrid search (the default) fuses the dense and BM25 rankings by reciprocal rank
+(``RRF_K`` = 60, each ranking cut at ``DEPTH`` candidates). Queries are expanded with the
+glossary's names first (see ``expansion``). Filters (kind, tag, year) apply before the
+rankings are cut, so a filtered search still returns ``top_k`` hits when there are enough.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..problems import KBError
+from .chunking import Chunk
+from .embedding import Embedder
+from .expansion import LEXICAL_WEIGHT, Expansion
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from .store import LoadedIndex
+
+MODES: tuple[str, ...] = ("hybrid", "semantic", "lexical")
+RRF_K = 60
+DEPTH = 100
+#: queries longer than this many characters are cut (the model reads 256 word pieces anyway)
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which chunks may be returned. Several kinds: any of them; several tags: all of them.
+
+    A year range keeps only entries with a year (timeline events, case studies, sources)
+    inside it; entries without a year are left out when a year bound is given.
+    """
+
+    kinds: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds or self.tags or self.year_from is not None or self.year_to is not None)
+
+    def allows(self, chunk: Chunk) -> bool:
+        if self.kinds and chunk.kind not in self.kinds:
+            return False
+        if self.tags and not self.tags <= set(chunk.tags):
+            return False
+        if self.year_from is not None or self.year_to is not None:
+            if chunk.year is None:
+                return False
+            if self.year_from is not None and chunk.year < self.year_from:
+                return False
+            if self.year_to is not None and chunk.year > self.year_to:
+                return False
+        return True
+
+    def validate(self, kinds: Sequence[str], tags: Sequence[str] | None) -> None:
+        """Raise ``KBError`` naming the argument for an unknown kind or tag or a reversed range.
+
+        ``tags`` None skips the tag check (the vocabulary comes with the index).
+        """
+        import difflib
+
+        checks = [("--kind", self.kinds, kinds)] + ([("--tag", self.tags, tags)] if tags is not None else [])
+        for name, given, known in checks:
+            for value in sorted(given):
+                if value not in known:
+                    close = difflib.get_close_matches(value, list(known), n=3)
+                    hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
+                    raise KBError(f"{name} {value!r} is unknown ({hint})")
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise KBError(f"--year-from {self.year_from} is after --year-to {self.year_to}")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a chunk, its rank (from 1) and score (of the mode that ranked it)."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as the ``kb search --json`` contract has it (DESIGN.md)."""
+        c = self.chunk
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "id": c.path_id,
+            "kind": c.kind,
+            "title": c.title,
+            "section": c.section,
+            "url": c.url,
+            "text": c.text,
+            "citations": [x.to_dict() for x in c.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Results:
+    """The hits for one query, and the glossary expansion it was searched with."""
+
+    query: str
+    expansion: Expansion
+    hits: tuple[Hit, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "results": [h.to_dict() for h in self.hits]}
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Fuse rankings (lists of ids, best first): score = sum of 1 / (k + rank), rank from 1."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _top(scores: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_] | None, depth: int,
+         positive: bool) -> list[tuple[int, float]]:
+    import numpy as np
+
+    candidates = np.arange(len(scores))
+    if allowed is not None:
+        candidates = candidates[allowed]
+    if positive:
+        candidates = candidates[scores[candidates] > 0]
+    if not len(candidates):
+        return []
+    values = scores[candidates]
+    if len(candidates) > depth:
+        part = np.argpartition(-values, depth - 1)[:depth]
+        candidates, values = candidates[part], values[part]
+    order = np.lexsort((candidates, -values))
+    return [(int(candidates[i]), float(values[i])) for i in order]
+
+
+def check_mode(mode: str) -> None:
+    """``KBError`` for a search mode that is not one of ``MODES``."""
+    if mode not in MODES:
+        raise KBError(f"search mode {mode!r} is unknown ({', '.join(MODES)})")
+
+
+class Searcher:
+    """A loaded index and a query embedder: answers many queries without reloading."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder | None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self._masks: dict[Filters, Any] = {}
+
+    def _allowed(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
+        import numpy as np
+
+        if not filters.active:
+            return None
+        if filters not in self._masks:
+            self._masks[filters] = np.array([filters.allows(c) for c in self.index.chunks], dtype=bool)
+        mask: npt.NDArray[np.bool_] = self._masks[filters]
+        return mask
+
+    def dense(self, text: str, allowed: npt.NDArray[np.bool_] | None, depth: int) -> list[tuple[int, float]]:
+        """Chunks by cosine similarity to the query's embedding (FAISS inner product)."""
+        import numpy as np
+
+        if self.embedder is None:
+            raise KBError("semantic search needs the model: run kb index")
+        total = self.index.dense.ntotal
+        if not total:
+            return []
+        vector = np.ascontiguousarray(self.embedder.encode([text]), dtype=np.float32)
+        k = total if allowed is not None else min(total, depth)
+        scores, ids = self.index.dense.search(vector, k)
+        full = np.full(total, -np.inf, dtype=np.float32)
+        valid = ids[0] >= 0
+        full[ids[0][valid]] = scores[0][valid]
+        if allowed is not None:
+            full = np.where(allowed, full, -np.inf).astype(np.float32)
+        return [(i, s) for i, s in _top(full, None, depth, positive=False) if s != -np.inf]
+
+    def lexical(
+        self, text: str, allowed: npt.NDArray[np.bool_] | None, depth: int, extra: str = ""
+    ) -> list[tuple[int, float]]:
+        """Chunks by BM25 score (only those sharing a word with the query).
+
+        ``extra`` words (glossary names the query did not use) add their score at
+        ``LEXICAL_WEIGHT``.
+        """
+        scores = self.index.lexical.scores(text)
+        if extra:
+            scores = scores + LEXICAL_WEIGHT * self.index.lexical.scores(extra)
+        return _top(scores, allowed, depth, positive=True)
+
+    def search(self, query: str, mode: str = "hybrid", top_k: int = 10, filters: Filters | None = None) -> Results:
+        """The ``top_k`` best chunks for ``query`` in ``mode`` (hybrid, semantic or lexical)."""
+        check_mode(mode)
+        if top_k < 1:
+            raise KBError(f"the number of results (top_k) must be at least 1, got {top_k}")
+        cleaned = " ".join(unicodedata.normalize("NFC", query).split())  # the corpus is NFC too
+        if not cleaned:
+            raise KBError("the query is empty: give some words to search for")
+        cleaned = cleaned[:MAX_QUERY_CHARS]
+        expansion = self.index.expansion.expand(cleaned)
+        text = expansion.text
+        filters = filters or Filters()
+        allowed = self._allowed(filters)
+        depth = max(DEPTH, top_k)
+        if mode == "semantic":
+            ranked = self.dense(text, allowed, depth)
+        elif mode == "lexical":
+            ranked = self.lexical(text, allowed, depth, expansion.extra)
+        else:
+            dense = self.dense(text, allowed, depth)
+            lexical = self.lexical(text, allowed, depth, expansion.extra)
+            ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]])
+        hits = tuple(
+            Hit(rank=n, score=score, chunk=self.index.chunks[i])
+            for n, (i, score) in enumerate(ranked[:top_k], start=1)
+        )
+        return Results(query=query, expansion=expansion, hits=hits)
+
+
+def open_searcher(root: Any, mode: str = "hybrid", embedder: Embedder | None = None) -> Searcher:
+    """Load the live index under ``root`` and, unless lexical, the ONNX query embedder.
+
+    With ``embedder`` given (tests), the index must have been built by that embedder's model.
+    Raises ``IndexUnusable`` (one line, saying to run kb index) for a missing or stale index.
+    """
+    from .embedding import OnnxEmbedder, model_id
+    from .store import load_index
+
+    check_mode(mode)
+    expected = embedder.model_id if embedder is not None else model_id()
+    index = load_index(root, expected)
+    if embedder is None and mode != "lexical":
+        embedder = OnnxEmbedder(index.onnx_folder, index.manifest.model_id, index.manifest.dim)
+    return Searcher(index, embedder)

@@ -1,0 +1,109 @@
+"""Search results for people: title, section, a snippet with the matching words marked,
+the sources in author-date form, and the page's link.
+
+``style`` decides how a matched word looks (bold on a terminal, unchanged otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .query import Hit, Results
+
+Style = Callable[[str], str]
+SNIPPET_CHARS = 320
+_WORD_RE = re.compile(r"\w+(?:'\w+)?")
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def query_stems(results: Results) -> set[str]:
+    """Stems of the query's words and of the glossary names it was expanded with."""
+    from .lexical import tokenize
+
+    return set(tokenize([results.expansion.text])[0])
+
+
+def _stem(word: str) -> str:
+    from .lexical import tokenize
+
+    tokens = tokenize([word])[0]
+    return tokens[0] if tokens else ""
+
+
+def snippet(text: str, stems: set[str], style: Style = _plain, width: int = SNIPPET_CHARS) -> str:
+    """The passage of ``text`` richest in query words, about ``width`` characters, marked."""
+    sentences = [s for s in _SENTENCE_RE.split(text) if s.strip()]
+    if not sentences:
+        return ""
+    cache: dict[str, str] = {}
+
+    def matches(sentence: str) -> set[str]:
+        found = set()
+        for word in _WORD_RE.findall(sentence):
+            low = word.lower()
+            if low not in cache:
+                cache[low] = _stem(low)
+            if cache[low] in stems:
+                found.add(cache[low])
+        return found
+
+    best, best_score = 0, (-1, -1)
+    for i in range(len(sentences)):
+        window, length, seen = i, 0, set()
+        while window < len(sentences) and length < width:
+            seen |= matches(sentences[window])
+            length += len(sentences[window]) + 1
+            window += 1
+        score = (len(seen), len(matches(sentences[i])))  # ties: start at a matching sentence
+        if score > best_score:
+            best, best_score = i, score
+    picked: list[str] = []
+    length = 0
+    for sentence in sentences[best:]:
+        if length >= width:
+            break
+        picked.append(sentence.strip())
+        length += len(sentence) + 1
+    passage = " ".join(picked)
+    if len(passage) > width + 80:
+        passage = passage[: width + 80].rsplit(" ", 1)[0] + " …"
+    if best > 0:
+        passage = "… " + passage
+    elif best + len(picked) < len(sentences) and not passage.endswith("…"):
+        passage += " …"
+
+    def mark(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return style(word) if cache.get(word.lower(), _stem(word.lower())) in stems else word
+
+    return _WORD_RE.sub(mark, passage)
+
+
+def sources_line(hit: Hit) -> str:
+    """'McInnes (2007); Cameron and Lart (2003)'."""
+    return "; ".join(dict.fromkeys(c.author_date for c in hit.chunk.citations))
+
+
+def format_results(results: Results, style: Style = _plain, title_style: Style = _plain) -> str:
+    """The results as text for people, one block per hit."""
+    if not results.hits:
+        return f"No results for {results.query!r}."
+    stems = query_stems(results)
+    blocks = []
+    if results.expansion.added:
+        blocks.append(f"(also searched for: {', '.join(results.expansion.added)})")
+    for hit in results.hits:
+        c = hit.chunk
+        head = f"{hit.rank}. {title_style(c.title)}" + (f" — {c.section}" if c.section else "")
+        lines = [f"{head}  [{c.kind}]", "   " + snippet(c.text, stems, style)]
+        sources = sources_line(hit)
+        if sources:
+            lines.append(f"   Sources: {sources}")
+        lines.append(f"   {c.url}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

@@ -1,0 +1,42 @@
+"""The ONNX export's record: sizes checked by kb search, checksums of modified files by kb index."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer.atomic import file_checksum
+from indexer.problems import KBError
+from indexer.search.embedding import OnnxEmbedder, read_export_meta
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    folder = tmp_path / "models" / "m"
+    folder.mkdir(parents=True)
+    (folder / "model.onnx").write_bytes(b"m" * 100)
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    files = {name: {"size": (folder / name).stat().st_size, "mtime_ns": (folder / name).stat().st_mtime_ns,
+                    "blake2b": file_checksum(folder / name)} for name in ("model.onnx", "tokenizer.json")}
+    (folder / "export.json").write_text(json.dumps({"model_id": "x", "dim": 4, "files": files}), encoding="utf-8")
+    return folder
+
+
+def test_an_intact_export_is_used(export: Path) -> None:
+    assert read_export_meta(export, verify=True) is not None
+
+
+def test_a_file_changed_in_place_fails_its_checksum(export: Path) -> None:
+    (export / "model.onnx").write_bytes(b"n" * 100)  # same size, new mtime
+    os.utime(export / "model.onnx", ns=(1, 1))
+    assert read_export_meta(export) is not None  # presence only
+    assert read_export_meta(export, verify=True) is None  # kb index exports again
+
+
+def test_a_truncated_model_is_refused_by_the_query_embedder(export: Path) -> None:
+    (export / "model.onnx").write_bytes(b"m" * 10)
+    with pytest.raises(KBError, match=r"cannot be loaded \(model.onnx has 10 bytes, the export wrote 100\)"):
+        OnnxEmbedder(export, "x", 4)

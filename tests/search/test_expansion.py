@@ -1,0 +1,53 @@
+"""Glossary expansion: acronyms and other names of terms find their terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.corpus.entries import load_corpus
+from indexer.search.expansion import ExpansionTable, TermNames, normalise
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "search"
+
+
+def table() -> ExpansionTable:
+    return ExpansionTable.from_entries(load_corpus(FIXTURE / "corpus").entries)
+
+
+def test_table_built_from_glossary_entries_only() -> None:
+    t = table()
+    assert {term.path_id for term in t.terms} == {"glossary/team-around-the-child", "glossary/co-location"}
+    tac = next(term for term in t.terms if term.abbreviation == "TAC")
+    assert tac.names == ("Team Around the Child", "TAC", "team around the family")
+
+
+def test_acronym_and_other_names_expand_to_the_title() -> None:
+    expansion = table().expand("TAC meeting")
+    assert expansion.added == ("Team Around the Child",)
+    assert expansion.text == "TAC meeting (Team Around the Child)"
+    assert table().expand("tac meeting").added == ("Team Around the Child",)
+    assert table().expand("team around the family").added == ("Team Around the Child",)
+
+
+def test_other_name_expands_across_hyphens_and_plurals() -> None:
+    assert table().expand("what is a one stop shop?").added == ("Co-location",)
+    assert table().expand("One-stop shops in Wirral").added == ("Co-location",)
+    assert table().expand("who sits on the team around the child").added == ("TAC",)
+    assert table().expand("Team Around the Child (TAC)").added == ()
+
+
+def test_no_expansion_without_a_whole_name() -> None:
+    assert table().expand("tactics for attaching").added == ()
+    assert table().expand("").added == ()
+
+
+def test_two_letter_acronym_only_when_written_as_one() -> None:
+    t = ExpansionTable((TermNames("glossary/local-authority", ("Local authority", "LA"), "LA"),))
+    assert t.expand("role of the LA").added == ("Local authority",)
+    assert t.expand("tra la la").added == ()
+
+
+def test_round_trip_and_normalise() -> None:
+    t = table()
+    assert ExpansionTable.from_dict(t.to_dict()) == t
+    assert normalise("Children’s  Centre/one-stop") == "children's centre one stop"

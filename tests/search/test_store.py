@@ -1,0 +1,137 @@
+"""The index on disk: atomic writes, incremental re-indexing, refusing stale or foreign indexes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.search import store
+from indexer.search.build import build_index
+from indexer.search.query import open_searcher
+from indexer.search.store import IndexUnusable, current_folder, kb_dir, load_index, read_manifest
+
+
+def test_manifest_records_model_hashes_and_fingerprint(fake_index: Path, fake_embedder) -> None:
+    manifest = read_manifest(current_folder(fake_index))
+    assert manifest.model_id == fake_embedder.model_id and manifest.dim == 64
+    assert manifest.corpus_fingerprint == store.corpus_fingerprint(fake_index)
+    assert len(manifest.chunk_hashes) == 10 and all(len(h) == 32 for h in manifest.chunk_hashes.values())
+    assert manifest.skipped == ("corpus/findings/broken-entry.md",)
+    assert manifest.problems >= 1 and "bm25s" in manifest.versions
+    assert "co-location" in manifest.tags and "term" in manifest.kinds
+
+
+def test_reindex_embeds_only_changed_chunks(fake_index: Path, fake_embedder) -> None:
+    entry = fake_index / "corpus" / "glossary" / "co-location.md"
+    entry.write_text(entry.read_text().replace("one visit", "a single visit"))
+    before = fake_embedder.calls
+    report = build_index(fake_index, embedder=lambda: fake_embedder)
+    assert fake_embedder.calls - before == 1
+    assert (report.embedded, report.reused, report.chunks) == (1, 9, 10)
+    unchanged = build_index(fake_index, embedder=lambda: fake_embedder)
+    assert unchanged.embedded == 0 and fake_embedder.calls - before == 1
+
+
+def test_full_reindex_embeds_everything(fake_index: Path, fake_embedder) -> None:
+    report = build_index(fake_index, embedder=lambda: fake_embedder, reuse=False)
+    assert report.embedded == 10 and report.reused == 0
+
+
+def test_missing_index_is_refused(search_project: Path, fake_embedder) -> None:
+    with pytest.raises(IndexUnusable, match=r"no search index .*: run kb index"):
+        load_index(search_project, fake_embedder.model_id)
+
+
+def test_stale_index_is_refused(fake_index: Path, fake_embedder) -> None:
+    (fake_index / "corpus" / "glossary" / "new-term.md").write_text("---\nid: new-term\n---\n")
+    with pytest.raises(IndexUnusable, match=r"older than the corpus.*run kb index"):
+        load_index(fake_index, fake_embedder.model_id)
+
+
+def test_bibliography_change_makes_index_stale(fake_index: Path, fake_embedder) -> None:
+    bib = fake_index / "bibliography.bib"
+    bib.write_text(bib.read_text().replace("McInnes, Karen", "McInnes, K."))
+    with pytest.raises(IndexUnusable, match="older than the corpus"):
+        load_index(fake_index, fake_embedder.model_id)
+
+
+def test_index_of_another_model_is_refused(fake_index: Path) -> None:
+    with pytest.raises(IndexUnusable, match="built by fake/hashing-64, not other/model: run kb index"):
+        load_index(fake_index, "other/model")
+
+
+def test_interrupted_write_leaves_previous_index_usable(
+    fake_index: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    previous = current_folder(fake_index)
+    (fake_index / "corpus" / "glossary" / "co-location.md").unlink()
+
+    def crash(self, folder: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("indexer.search.lexical.LexicalIndex.save", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(fake_index, embedder=lambda: fake_embedder)
+    assert current_folder(fake_index) == previous
+    assert not [p for p in kb_dir(fake_index).iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    assert len(json.loads((previous / store.CHUNKS).read_text())) == 10
+    # the previous index is intact but now stale: it says so instead of answering
+    with pytest.raises(IndexUnusable, match="older than the corpus"):
+        open_searcher(fake_index, embedder=fake_embedder)
+
+
+def test_new_index_keeps_the_previous_folder_and_removes_older_ones(fake_index: Path, fake_embedder) -> None:
+    first = current_folder(fake_index)
+    build_index(fake_index, embedder=lambda: fake_embedder)
+    second = current_folder(fake_index)
+    assert second != first and first.exists()  # a reader may still be opening it
+    build_index(fake_index, embedder=lambda: fake_embedder)
+    third = current_folder(fake_index)
+    assert not first.exists()
+    assert sorted(p.name for p in kb_dir(fake_index).iterdir() if p.is_dir()) == sorted([second.name, third.name])
+
+
+def test_unchanged_entries_keep_their_chunks_but_a_bibliography_change_rechunks(
+    fake_index: Path, fake_embedder
+) -> None:
+    bib = fake_index / "bibliography.bib"
+    bib.write_text(bib.read_text().replace("year      = {2007}", "year      = {2008}"))
+    build_index(fake_index, embedder=lambda: fake_embedder)
+    chunks = json.loads((current_folder(fake_index) / store.CHUNKS).read_text())
+    co_location = next(c for c in chunks if c["id"] == "glossary/co-location")
+    assert "(McInnes, 2008, p. 12)" in co_location["text"]
+    assert co_location["citations"][0]["year"] == "2008"
+
+
+def test_a_full_disk_while_writing_is_one_error_and_keeps_the_previous_index(
+    fake_index: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.problems import KBError
+
+    previous = current_folder(fake_index)
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_new", full)
+    with pytest.raises(KBError, match=r"^cannot write the search index in .*\.kb: No space left on device$"):
+        build_index(fake_index, embedder=lambda: fake_embedder, reuse=False)
+    assert current_folder(fake_index) == previous
+    assert not [p for p in kb_dir(fake_index).iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    assert len(load_index(fake_index, fake_embedder.model_id).chunks) == 10
+
+
+def test_tampered_vectors_are_embedded_again_not_carried_forward(fake_index: Path, fake_embedder) -> None:
+    vectors = current_folder(fake_index) / store.VECTORS
+    data = bytearray(vectors.read_bytes())
+    data[-8:] = b"\x00" * 8  # the last row's last two floats
+    vectors.write_bytes(bytes(data))
+    before = fake_embedder.calls
+    report = build_index(fake_index, embedder=lambda: fake_embedder)
+    assert report.damaged == "vectors.npy checksum"
+    assert (report.embedded, report.reused) == (10, 0) and fake_embedder.calls - before == 10
+    assert build_index(fake_index, embedder=lambda: fake_embedder).damaged == ""
