@@ -103,4 +103,10 @@ def abbreviations(terms: list[Entry]) -> str:
     return "".join(f"*[{abbr}]: {tooltip_text(text)}\n" for abbr, text in abbreviation_map(terms).items())
 
 
-__all__ = ["abbreviation_map", "abbreviations", "expansion", "glossary_page", "letter_of"]
+def abbr_glossary(abbreviations: dict[str, str]) -> dict[str, str]:
+    """Python-Markdown ``abbr``'s ``glossary`` option: the same titles as ``abbreviations``
+    writes, given once to the extension instead of appended to every page."""
+    return {abbr: tooltip_text(text) for abbr, text in abbreviations.items()}
+
+
+__all__ = ["abbr_glossary", "abbreviation_map", "abbreviations", "expansion", "glossary_page", "letter_of"]

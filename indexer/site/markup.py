@@ -92,6 +92,12 @@ def source_marker(shown_path: str, line: int) -> str:
     return f"<!-- kb-source: {shown_path}:{line} -->"
 
 
+def page_marker(src_uri: str) -> str:
+    """The comment that tells the citations extension which page it renders (its links to the
+    bibliography are then relative to the page)."""
+    return f"<!-- kb-page: {src_uri} -->"
+
+
 def by_title(entries: Iterable[Entry]) -> list[Entry]:
     """Entries sorted by title (case-insensitive), then id."""
     return sorted(entries, key=lambda e: (e.title.casefold(), e.id))

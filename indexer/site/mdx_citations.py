@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import logging
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -39,6 +40,10 @@ from ..cite.citestyle import DEFAULT_STYLE, CitationStyle, load_style, plain
 from ..corpus.citations import Citation, CiteItem, replace_citations
 
 MARKER_RE = re.compile(r"^\s*<!--\s*kb-source:\s*(?P<path>.+?):(?P<line>\d+)\s*-->\s*$")
+#: ``<!-- kb-page: findings/x.md -->``: the page's path in the docs folder, so that links to the
+#: bibliography (``bibliography_url`` given from the docs root, ``/bibliography.md``) are
+#: written relative to the page and need no builder to resolve them
+PAGE_RE = re.compile(r"^\s*<!--\s*kb-page:\s*(?P<page>[^\s]+)\s*-->\s*$")
 _TOKEN = "\x02kbcite:{}\x03"
 _TOKEN_RE = r"\x02kbcite:(\d+)\x03"
 
@@ -74,6 +79,7 @@ class _State:
     def __init__(self) -> None:
         self.citations: list[Citation] = []
         self.cited: dict[str, None] = {}
+        self.page: str | None = None  # the page's path in the docs folder (a kb-page marker)
 
 
 class CitationsPreprocessor(Preprocessor):  # type: ignore[misc]  # markdown ships no type hints
@@ -87,6 +93,11 @@ class CitationsPreprocessor(Preprocessor):  # type: ignore[misc]  # markdown shi
         markers: list[tuple[int, str, int]] = []  # (index in lines, path, line of next line)
         clean: list[str] = []
         for index, line in enumerate(lines):
+            page = PAGE_RE.match(line)
+            if page:
+                self.ext.state.page = page.group("page")
+                clean.append("")
+                continue
             match = MARKER_RE.match(line)
             if match:
                 markers.append((index, match.group("path"), int(match.group("line"))))
@@ -229,10 +240,17 @@ class CitationsExtension(Extension):  # type: ignore[misc]  # markdown ships no 
 
     def link(self, key: str, html_text: str, title: str | None = None) -> ET.Element:
         style = self.style()
-        href = f"{self.getConfig('bibliography_url')}#{quote(key, safe='')}"
+        href = f"{self.page_url(self.getConfig('bibliography_url'))}#{quote(key, safe='')}"
         tip = title if title is not None else (style.reference_text(key) if style else key)
         tip = tooltip_text(tip)
         return _fragment("a", html_text, href=href, title=tip, **{"class": "citation-ref"})
+
+    def page_url(self, url: str) -> str:
+        """``url`` relative to the page when it is given from the docs root and the page is known."""
+        page = self.state.page
+        if not url.startswith("/") or page is None:
+            return url
+        return posixpath.relpath(url[1:], posixpath.dirname(page) or ".")
 
     def _item(self, item: CiteItem, narrative: bool) -> tuple[str, ET.Element | None]:
         """(text before the link, link) for one cited work; unknown keys are shown as written."""

@@ -1,10 +1,10 @@
 """The site's navigation, in the order a student reads it.
 
-Home, About the sources, then the corpus by kind: findings by theme (in the themes'
-reading order), practice strategies by domain, procedures, the timeline (events by
-date), the glossary (A-Z), case studies, source overviews; then the bibliography, the
-tags, and any other hand-written page (e.g. how to contribute) under "About this site".
-Each section starts with its index page (mkdocs-material ``navigation.indexes``).
+Home, About the sources, then the corpus by kind, each by its index page (findings by
+theme, practice strategies by domain, procedures, the timeline, the glossary A-Z, case
+studies, source overviews), which lists its entries: the menu does not list every entry,
+so a page's HTML does not grow with the corpus. Then the bibliography, the tags, and any
+other hand-written page (e.g. how to contribute) under "About this site".
 Titles are HTML-escaped (the theme prints nav titles as HTML): "<under five> & families"
 is shown as written.
 """
@@ -15,9 +15,6 @@ from collections.abc import Iterable
 
 from ..corpus import schema
 from ..corpus.entries import Entry
-from .glossary import _sort_key
-from .markup import by_title, grouped, html_text
-from .timeline import event_label, event_sort_key
 
 NavItem = str | dict[str, "str | list[NavItem]"]
 
@@ -29,13 +26,20 @@ HOME_PAGE = "index.md"
 ABOUT_SOURCES_PAGE = "about-sources.md"
 
 
-def _page(entry: Entry, title: str | None = None) -> NavItem:
-    return {html_text(title or entry.title): f"{entry.path_id}.md"}
+#: the corpus's sections in reading order: (kind, menu label)
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("finding", "Findings"),
+    ("strategy", "Practice strategies"),
+    ("procedure", "Procedures"),
+    ("event", "Timeline"),
+    ("term", "Glossary"),
+    ("case-study", "Case studies"),
+    ("source", "Source overviews"),
+)
 
 
 def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
     """The nav for ``mkdocs.yml``'s format. ``docs_pages``: hand-written pages (src URIs)."""
-    of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
     docs = set(docs_pages)
     nav: list[NavItem] = []
     if HOME_PAGE in docs:
@@ -43,24 +47,10 @@ def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
     if ABOUT_SOURCES_PAGE in docs:
         nav.append({"About the sources": ABOUT_SOURCES_PAGE})
 
-    findings: list[NavItem] = [INDEX_PAGES["findings"]]
-    for _theme, label, group in grouped(of["finding"], "theme", schema.FINDING_THEMES):
-        findings.append({html_text(label): [_page(e) for e in group]})
-    nav.append({"Findings": findings})
-
-    strategies: list[NavItem] = [INDEX_PAGES["strategies"]]
-    for _domain, label, group in grouped(of["strategy"], "domain", schema.STRATEGY_DOMAINS):
-        strategies.append({html_text(label): [_page(e) for e in group]})
-    nav.append({"Practice strategies": strategies})
-
-    nav.append({"Procedures": [INDEX_PAGES["procedures"], *(_page(e) for e in by_title(of["procedure"]))]})
-    events = sorted(of["event"], key=event_sort_key)
-    nav.append({"Timeline": [INDEX_PAGES["timeline"], *(_page(e, event_label(e)) for e in events)]})
-    terms = sorted(of["term"], key=lambda e: _sort_key(e.title))
-    nav.append({"Glossary": [INDEX_PAGES["glossary"], *(_page(e) for e in terms)]})
-    nav.append({"Case studies": [INDEX_PAGES["case-studies"], *(_page(e) for e in by_title(of["case-study"]))]})
-    sources = sorted(of["source"], key=lambda e: (str(e.meta.get("year", "")), e.title.casefold()))
-    nav.append({"Source overviews": [INDEX_PAGES["sources"], *(_page(e) for e in sources)]})
+    # each kind by its index page only: a menu listing every entry would be most of every
+    # page's HTML (95% of a finding page at ten times the corpus); the index pages list them
+    for kind, label in SECTIONS:
+        nav.append({label: INDEX_PAGES[schema.KIND_FOLDER[kind]]})
     nav.append({"Bibliography": BIBLIOGRAPHY_PAGE})
     nav.append({"Tags": TAGS_PAGE})
     others: list[NavItem] = [*sorted(docs - {HOME_PAGE, ABOUT_SOURCES_PAGE})]

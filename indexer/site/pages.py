@@ -164,13 +164,14 @@ def sources_list(sources: list[Entry]) -> str:
     return "\n".join([*lines, ""])
 
 
-def sources_index(sources: list[Entry]) -> str:
+def sources_index(sources: list[Entry], about_page: bool = True) -> str:
+    """The source overviews' index (``about_page``: the site has the hand-written "About the sources")."""
+    about = " [About the sources](/about-sources.md) explains what they are and their limits." if about_page else ""
     lines = [
         front_matter({"title": "Sources"}),
         "# Sources",
         "",
-        "One overview per source document the knowledge base is built from. "
-        "[About the sources](/about-sources.md) explains what they are and their limits.",
+        "One overview per source document the knowledge base is built from." + about,
         "",
         sources_list(sources),
     ]

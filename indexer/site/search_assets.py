@@ -445,6 +445,18 @@ def with_header_link(html_text: str, href: str) -> str:
     return f"{html_text[:at]}{link}\n{html_text[at:]}"
 
 
+def build_assets(
+    root: Path, site_dir: Path, node_modules: Path, bib: Bibliography, csl: Path, info: Callable[[str], None]
+) -> dict[str, int]:
+    """The in-browser search's files in ``site_dir``, from the project's live search index
+    (updated first when stale); fails before any indexing when the npm packages are missing."""
+    from ..cite.citestyle import load_style
+
+    vendor_sources(node_modules)
+    index = live_index(root, info)
+    return write_assets(site_dir, index, node_modules, bib, load_style(bib.path, csl))
+
+
 def live_index(root: Path, info: Callable[[str], None]) -> LoadedIndex:
     """The project's search index; when missing or older than the corpus, ``kb index`` is
     run first (incremental: only changed text is embedded), so the site never ships a

@@ -13,7 +13,8 @@ from sitebuild import REPO
 from indexer.corpus.html_rules import body_problems, url_scheme
 from indexer.site.markup import html_text, md_text
 from indexer.site.mdx_citations import tooltip_text
-from indexer.site.plugin import _escaped_html_title, tags_page
+from indexer.site.plugin import _escaped_html_title
+from indexer.site.render import tags_page
 
 HOSTILE = 'Co-location <under five> & "families" </title><script>alert(1)</script>'
 
