@@ -71,6 +71,8 @@ def csl_type(ref: Reference) -> str:
         "inproceedings": "paper-conference",
         "manual": "report",
         "mastersthesis": "thesis",
+        "online": "webpage",  # biblatex types (bibdata branch): @online web pages, @collection edited books
+        "collection": "book",
         "phdthesis": "thesis",
         "techreport": "report",
         "unpublished": "manuscript",

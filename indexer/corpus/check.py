@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from ..problems import Problem, display_path
 from .bibliography import Bibliography, load_bibliography
+from .bibliography_rules import check_bibliography_data
 from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
 from .entries import Corpus, Entry, load_corpus
 from .html_rules import check_body
@@ -279,6 +280,7 @@ def run_check(root: Path, corpus_dir: Path | None = None, bib_path: Path | None 
     bib = load_bibliography(bib_path or root / "bibliography.bib", display_root=root)
     problems = [*corpus.problems, *bib.problems]
     problems.extend(check_corpus(corpus, bib, root))
+    problems.extend(check_bibliography_data(bib, root))  # the bibliography's data rules (bibliography_rules)
     problems.extend(unused_references(corpus, bib, root))
     return Report(
         corpus, bib, tuple(sorted(set(problems), key=lambda p: (p.severity != "error", p.path, p.line, p.message)))

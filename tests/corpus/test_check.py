@@ -174,7 +174,7 @@ def test_good_project_loads_typed_entries() -> None:
             "bibliography.bib",
             "@misc{childrenact1989,",
             "@statute{childrenact1989,",
-            "bibliography.bib:17: entry 'childrenact1989': unknown entry type @statute (allowed: article, book, booklet, inbook, incollection, inproceedings, manual, mastersthesis, misc, phdthesis, techreport, unpublished)",
+            "bibliography.bib:17: entry 'childrenact1989': unknown entry type @statute (allowed: article, book, booklet, collection, inbook, incollection, inproceedings, manual, mastersthesis, misc, online, phdthesis, techreport, unpublished)",
         ),
         (
             "bibliography.bib",

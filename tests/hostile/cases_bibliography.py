@@ -10,8 +10,8 @@ CHECK = ["check", "--no-notes", "--root", "{root}"]
 INDEX = ["index", "--root", "{root}"]
 KLASS = "bibliography"
 ALLOWED_TYPES = (
-    "article, book, booklet, inbook, incollection, inproceedings, manual, mastersthesis, misc, phdthesis, "
-    "techreport, unpublished"
+    "article, book, booklet, collection, inbook, incollection, inproceedings, manual, mastersthesis, misc, online, "
+    "phdthesis, techreport, unpublished"
 )
 GOOD_SUMMARY = "0 errors, 1 note (3 entries, 5 references)"
 
@@ -120,7 +120,7 @@ CASES = [
         setup=lambda root: (root / BIB).write_bytes(
             (root / BIB).read_bytes().replace(b"Slough", b"Sl\xf6ugh")
         ),
-        message="bibliography.bib:13: file is not UTF-8 (byte 0xf6 at offset 552)",
+        message="bibliography.bib:13: file is not UTF-8 (byte 0xf6 at offset 554)",
     ),
     Case(
         id="bibliography-nul-byte",
@@ -150,4 +150,22 @@ CASES = [
              "author    = {" + unicodedata.normalize("NFD", "Gäsper") + ", Michael},",
              "\tauthor = {" + unicodedata.normalize("NFC", "Gäsper") + ", Michael},",
              ["cite", "gasper2010what", "--format", "bibtex", "--root", "{root}"], 0),
+    # the bibliography's data rules (indexer/corpus/bibliography_rules.py)
+    bib_case("unbraced-and-in-institution", "institution = {{Barnardo's Policy and Research Unit}},",
+             "institution = {Barnardo's Policy and Research Unit},",
+             "bibliography.bib:4: entry 'mcinnes2007practitioners': field 'institution' has an unbraced ' and ': "
+             "'Barnardo's Policy and Research Unit' is read as 2 names ('Barnardo's Policy'; 'Research Unit'); "
+             "brace one name whole (institution = {{...}}) or each name of a real list ({A} and {B})"),
+    bib_case("corporate-author-split-at-and", "author = {Nobody, Some},",
+             "author = {Department for Education and Skills},",
+             "bibliography.bib:35: entry 'unusedwork2001': field 'author' splits a corporate name at an unbraced "
+             "' and ' ('Department for Education' is read as a person's name); brace the corporate name whole: "
+             "{{Name and Name}}"),
+    bib_case("web-page-without-urldate", "@misc{unusedwork2001,", "@online{unusedwork2001,\n  url = {https://example.org/},",
+             "bibliography.bib:35: entry 'unusedwork2001': a web page needs urldate = {YYYY-MM-DD}, the date its "
+             "address was checked (or, if it cannot be checked, a note that says 'address not checked')"),
+    bib_case("urldate-not-a-date", "  year   = {2001}", "  year   = {2001},\n  urldate = {2 December 2026}",
+             "bibliography.bib:38: entry 'unusedwork2001': urldate must be a date YYYY-MM-DD, got '2 December 2026'"),
+    bib_case("act-without-chapter", "  number       = {c. 41},\n", "",
+             "bibliography.bib:17: entry 'childrenact1989': an Act needs its chapter in number, as number = {c. 31}"),
 ]

@@ -9,8 +9,8 @@ NOTES = ["check", "--root", "{root}"]
 KLASS = "Markdown body and citations"
 #: the finding's last line (16); a block appended after it opens on line 18
 END = "benefits too [see @gasper2010what; @mcinnes2007practitioners]."
-SEED = ("  institution = {Barnardo's Policy and Research Unit},",
-        "  institution = {Barnardo's Policy and Research Unit},\n  keywords    = {seed:002, seed-source},")
+SEED = ("  institution = {{Barnardo's Policy and Research Unit}},",
+        "  institution = {{Barnardo's Policy and Research Unit}},\n  keywords    = {seed:002, seed-source},")
 
 
 def _block(
