@@ -9,6 +9,8 @@ extension reports problems at the corpus file's own line.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import yaml
@@ -22,6 +24,38 @@ def front_matter(data: dict[str, object]) -> str:
     """A YAML front matter block."""
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{dumped}---\n"
+
+
+def _folded(text: str) -> str:
+    """Letters and digits only, lowercase, accents dropped: 'Co-location' and 'colocation' fold alike."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.casefold())
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split()) + " "
+
+
+def shown_names(term: Entry) -> list[str]:
+    """A term's other names as readers see them ("Also known as"): its ``also_known_as`` less
+    what only a search needs (spellings, plurals and phrases that contain the title or the
+    abbreviation). The full list, and ``search_terms``, stay with the search index."""
+    abbreviation = str(term.meta.get("abbreviation") or "")
+    bare = re.sub(r"\s*\([^()]*\)", "", term.title).strip()
+    names = [n for n in (term.title, bare, abbreviation) if n]
+    seen = {_folded(n) for n in names}
+    contained = [_words(n) for n in names if len(_folded(n)) > 1]
+    shown: list[str] = []
+    for name in term.meta.get("also_known_as") or ():
+        folded = _folded(name)
+        if not folded or "(" in name or folded in seen or folded.rstrip("s") in {k.rstrip("s") for k in seen}:
+            continue
+        words = _words(name)
+        if any(c in words or words in c for c in contained):
+            continue
+        seen.add(folded)
+        shown.append(name)
+    return shown
 
 
 def _meta_items(entry: Entry) -> list[str]:
@@ -41,8 +75,9 @@ def _meta_items(entry: Entry) -> list[str]:
     elif entry.kind == "term":
         if m.get("abbreviation"):
             items.append(f"Abbreviation: **{md_text(m['abbreviation'])}**")
-        if m.get("also_known_as"):
-            items.append("Also known as: " + ", ".join(md_text(a) for a in m["also_known_as"]))
+        names = shown_names(entry)
+        if names:
+            items.append("Also known as: " + ", ".join(md_text(a) for a in names))
     elif entry.kind == "case-study":
         for name, label in (("place", "Place"), ("setting", "Setting")):
             if m.get(name):
@@ -57,15 +92,14 @@ def _meta_items(entry: Entry) -> list[str]:
             items.append(
                 f"Domain: [{md_text(schema.STRATEGY_DOMAINS[domain])}](/strategies/index.md#{domain})"
             )
-        if m.get("heading"):
-            items.append(f"Heading: {md_text(m['heading'])}")
+        heading = str(m.get("heading") or "")
+        if heading and _folded(heading) != _folded(entry.title):
+            items.append(f"Under: {md_text(heading)}")
     elif entry.kind == "procedure" and m.get("applies_to"):
         items.append(f"Applies to: {md_text(m['applies_to'])}")
     elif entry.kind == "source":
         if m.get("year"):
             items.append(f"Date: **{format_date(m['year'])}**")
-        if m.get("document"):
-            items.append(f"Document: `{m['document']}`")
     return items
 
 
@@ -182,6 +216,7 @@ __all__ = [
     "event_type_label",
     "findings_index",
     "page_link",
+    "shown_names",
     "simple_index",
     "sources_index",
     "sources_list",
