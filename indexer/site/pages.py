@@ -58,13 +58,20 @@ def shown_names(term: Entry) -> list[str]:
     return shown
 
 
-def _meta_items(entry: Entry) -> list[str]:
+def theme_target(theme: str, by_id: dict[str, Entry]) -> str:
+    """Where a theme's name links: its page if it has one, else its place in the findings index."""
+    page = by_id.get(theme)
+    return page_link(page) if page is not None and page.kind == "theme" else f"/findings/index.md#{theme}"
+
+
+def _meta_items(entry: Entry, by_id: dict[str, Entry] | None = None) -> list[str]:
     """``**Label:** value`` lines for the fields of the entry's kind."""
     m = entry.meta
     items = [f"**{kind_label(entry.kind)}**"]
-    if entry.kind == "finding" and m.get("theme") in schema.FINDING_THEMES:
-        theme = m["theme"]
-        items.append(f"Theme: [{md_text(schema.FINDING_THEMES[theme])}](/findings/index.md#{theme})")
+    themes = schema.finding_themes(m) if entry.kind == "finding" else ()
+    if themes:
+        named = [f"[{md_text(schema.FINDING_THEMES[t])}]({theme_target(t, by_id or {})})" for t in themes]
+        items.append(("Themes: " if len(named) > 1 else "Theme: ") + " · ".join(named))
     elif entry.kind == "event":
         if m.get("date"):
             items.append(f"Date: **{format_date(m['date'])}** ([on the timeline](/timeline/index.md#{entry.id}))")
@@ -116,7 +123,7 @@ def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str) -> str:
         meta["tags"] = [html_text(tag) for tag in entry.tags]
     lines = [front_matter(meta), f"# {md_text(entry.title)}", ""]
     lines += ['<div class="kb-meta" markdown>', ""]
-    lines += [f"- {item}" for item in _meta_items(entry)]
+    lines += [f"- {item}" for item in _meta_items(entry, by_id)]
     lines += ["", "</div>", ""]
     if entry.kind == "case-study" and entry.meta.get("fictional"):
         lines += ['!!! info "A fictional case"', "    This is a teaching scenario, not a real case.", ""]
@@ -142,18 +149,27 @@ def entry_list(entries: Iterable[Entry]) -> list[str]:
     return [f"- {link(e)}: {md_text(e.summary)}" for e in entries]
 
 
-def findings_index(findings: list[Entry]) -> str:
-    """Findings grouped by theme, in the themes' reading order."""
+def findings_index(findings: list[Entry], themes: Iterable[Entry] = ()) -> str:
+    """Findings by theme, in the themes' reading order; a finding of several themes is listed
+    under each. A theme with a page (``themes``) links to it, with its summary."""
+    pages = {t.id: t for t in themes if t.kind == "theme"}
     lines = [
         front_matter({"title": "Findings"}),
         "# Findings",
         "",
         "What the literature says about multi-agency working, theme by theme. Each finding "
-        "cites the studies it rests on; follow a citation to its full reference.",
+        "cites the studies it rests on; follow a citation to its full reference. A finding "
+        "that belongs to more than one theme is listed under each.",
         "",
     ]
-    for theme, label, group in grouped(findings, "theme", schema.FINDING_THEMES):
-        lines += [f"## {md_text(label)} {{#{theme}}}", "", *entry_list(group), ""]
+    for theme, label in schema.FINDING_THEMES.items():
+        group = by_title(f for f in findings if theme in schema.finding_themes(f.meta))
+        if not group:
+            continue
+        lines += [f"## {md_text(label)} {{#{theme}}}", ""]
+        if theme in pages:
+            lines += [f"{md_text(pages[theme].summary)} [The theme's page]({page_link(pages[theme])}).", ""]
+        lines += [*entry_list(group), ""]
     return "\n".join(lines)
 
 
@@ -217,6 +233,7 @@ __all__ = [
     "findings_index",
     "page_link",
     "shown_names",
+    "theme_target",
     "simple_index",
     "sources_index",
     "sources_list",
