@@ -3,7 +3,8 @@
 Home, About the sources, then the corpus by kind: findings by theme (in the themes'
 reading order), practice strategies by domain, procedures, the timeline (events by
 date), the glossary (A-Z), case studies, source overviews; then the bibliography, the
-tags, and any other hand-written page (e.g. how to contribute) under "About this site".
+tags, "About this site" (how to cite), and the other hand-written pages (how to contribute,
+how the site and its search are built) apart, under "For editors".
 Each section starts with its index page (mkdocs-material ``navigation.indexes``).
 Titles are HTML-escaped (the theme prints nav titles as HTML): "<under five> & families"
 is shown as written.
@@ -27,6 +28,9 @@ BIBLIOGRAPHY_PAGE = "bibliography.md"
 TAGS_PAGE = "tags.md"
 HOME_PAGE = "index.md"
 ABOUT_SOURCES_PAGE = "about-sources.md"
+#: hand-written pages for readers; every other one (how to contribute, how the site and the
+#: search are built, the bibliography's notes...) goes under "For editors", last
+READER_PAGES: tuple[str, ...] = ("citing.md",)
 
 
 def _page(entry: Entry, title: str | None = None) -> NavItem:
@@ -44,8 +48,10 @@ def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
         nav.append({"About the sources": ABOUT_SOURCES_PAGE})
 
     findings: list[NavItem] = [INDEX_PAGES["findings"]]
-    for _theme, label, group in grouped(of["finding"], "theme", schema.FINDING_THEMES):
-        findings.append({html_text(label): [_page(e) for e in group]})
+    theme_pages = {e.id: e for e in of["theme"]}
+    for theme, label, group in grouped(of["finding"], "theme", schema.FINDING_THEMES):
+        landing = [_page(theme_pages[theme], "About this theme")] if theme in theme_pages else []
+        findings.append({html_text(label): [*landing, *(_page(e) for e in group)]})
     nav.append({"Findings": findings})
 
     strategies: list[NavItem] = [INDEX_PAGES["strategies"]]
@@ -63,9 +69,12 @@ def build_nav(entries: list[Entry], docs_pages: Iterable[str]) -> list[NavItem]:
     nav.append({"Source overviews": [INDEX_PAGES["sources"], *(_page(e) for e in sources)]})
     nav.append({"Bibliography": BIBLIOGRAPHY_PAGE})
     nav.append({"Tags": TAGS_PAGE})
-    others: list[NavItem] = [*sorted(docs - {HOME_PAGE, ABOUT_SOURCES_PAGE})]
-    if others:
-        nav.append({"About this site": others})
+    readers: list[NavItem] = [p for p in READER_PAGES if p in docs]
+    if readers:
+        nav.append({"About this site": readers})
+    editors: list[NavItem] = [*sorted(docs - {HOME_PAGE, ABOUT_SOURCES_PAGE, *READER_PAGES})]
+    if editors:
+        nav.append({"For editors": editors})
     return nav
 
 

@@ -78,6 +78,7 @@ from .gallery import gallery_page
 from .glossary import abbreviation_map, abbreviations, glossary_page
 from .markup import md_text, source_marker
 from .pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
+from .themes import theme_page
 from .timeline import timeline_page
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -195,9 +196,11 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             files.append(generated)
 
         for entry in entries:
-            add(f"{entry.path_id}.md", entry_page(entry, by_id, display_path(entry.path, self.root)), entry.path)
+            shown = display_path(entry.path, self.root)
+            page = theme_page(entry, entries, shown) if entry.kind == "theme" else entry_page(entry, by_id, shown)
+            add(f"{entry.path_id}.md", page, entry.path)
         of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
-        add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"]))
+        add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"], of["theme"]))
         add(site_nav.INDEX_PAGES["strategies"], strategies_index(of["strategy"]))
         add(
             site_nav.INDEX_PAGES["procedures"],
