@@ -35,6 +35,8 @@ A thin adapter over ``indexer.site``: nothing is written into ``docs/`` or
 * Content stays text: ``on_nav`` marks the nav's titles (escaped by ``indexer.site.nav``) as
   HTML so the theme does not escape them twice, and ``on_post_page`` puts the ``<title>``
   back escaped (the theme's ``| striptags`` un-escapes it).
+* ``printable`` (on): ``print/index.html``, the printable edition; ``printable_pdf`` (off,
+  ~95 s) also its PDF in ``on_post_build`` (or run ``kb print site/print`` after the build).
 * ``on_serve`` watches the corpus and the bibliography.
 """
 
@@ -76,7 +78,8 @@ from . import nav as site_nav
 from .bibliography_page import bibliography_page, cited_in
 from .gallery import gallery_page
 from .glossary import abbreviation_map, abbreviations, glossary_page
-from .markup import md_text, source_marker
+from .markup import format_date, md_text, source_marker
+from .printable import PDF_NAME, build_edition, write_pdf
 from .pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
 from .themes import theme_page
 from .timeline import timeline_page
@@ -85,6 +88,7 @@ log = logging.getLogger("mkdocs.plugins.kb")
 CITATIONS_EXTENSION = "indexer.site.mdx_citations"
 SOURCES_MARKER = "<!-- kb:sources -->"
 ABBREVIATIONS_FILE = "abbreviations.md"
+PRINTABLE_PAGE = "print/index.html"
 
 
 class KBConfig(Config):  # type: ignore[no-untyped-call]
@@ -97,6 +101,8 @@ class KBConfig(Config):  # type: ignore[no-untyped-call]
     semantic_search = c.Type(bool, default=True)
     node_modules = c.Type(str, default="node_modules")
     cite_author = c.Optional(c.Type(str))
+    printable = c.Type(bool, default=True)
+    printable_pdf = c.Type(bool, default=False)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         self.site: export_assets.SiteInfo | None = None
         self._citations: dict[str, PageCitation] = {}
         self._abbreviations: dict[str, str] = {}
+        self._printable = ""
 
     # -- paths --------------------------------------------------------------------------
 
@@ -224,6 +231,11 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             downloads = {LABEL[f]: f"/{export_assets.download_name(folder, f)}" for f in FORMATS}
         add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries), downloads))
         add(site_nav.TAGS_PAGE, tags_page(self.corpus.tags))
+        if self.config.printable:
+            built = format_date(export_assets.build_date().isoformat())
+            pdf = self.config.printable_pdf
+            self._printable = build_edition(self.corpus, self.bib.path, self.csl_path, Path(config.docs_dir), built, pdf).html
+            add(PRINTABLE_PAGE, self._printable)
         if self.config.semantic_search:
             add(search_assets.SEARCH_PAGE, search_assets.search_page("../" if config.use_directory_urls else ""))
         if self.config.nav:
@@ -308,6 +320,8 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
+            if self.config.printable and self.config.printable_pdf:
+                write_pdf(self._printable, Path(config.site_dir) / "print" / PDF_NAME)
             if self.config.semantic_search:
                 self._write_search(config)
         finally:
