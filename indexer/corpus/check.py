@@ -264,7 +264,8 @@ def check_themes(entry: Entry, shown: str) -> list[Problem]:
     """A theme page is named after a theme of findings; a finding's other themes exclude its first."""
     if entry.kind == "theme" and entry.id not in schema.FINDING_THEMES:
         allowed = ", ".join(schema.FINDING_THEMES)
-        return [Problem(shown, entry.line_of("id"), f"theme '{entry.id}' is not a theme of findings (one of: {allowed})")]
+        message = f"theme '{entry.id}' is not a theme of findings (one of: {allowed})"
+        return [Problem(shown, entry.line_of("id"), message)]
     if entry.kind == "finding" and entry.meta.get("theme") in entry.meta.get("also_themes", ()):
         theme = entry.meta["theme"]
         return [Problem(shown, entry.line_of("also_themes"), f"'also_themes' repeats the first theme '{theme}'")]

@@ -99,7 +99,7 @@ COMMON_FIELDS: tuple[Field, ...] = (
 
 KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "finding": (
-        Field("theme", "str", True, frozenset(FINDING_THEMES), help="the theme it is filed under first"),
+        Field("theme", "str", True, frozenset(FINDING_THEMES)),
         Field(
             "also_themes",
             "list[str]",

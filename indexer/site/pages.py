@@ -104,9 +104,8 @@ def _meta_items(entry: Entry, by_id: dict[str, Entry] | None = None) -> list[str
             items.append(f"Under: {md_text(heading)}")
     elif entry.kind == "procedure" and m.get("applies_to"):
         items.append(f"Applies to: {md_text(m['applies_to'])}")
-    elif entry.kind == "source":
-        if m.get("year"):
-            items.append(f"Date: **{format_date(m['year'])}**")
+    elif entry.kind == "source" and m.get("year"):
+        items.append(f"Date: **{format_date(m['year'])}**")
     return items
 
 
@@ -233,9 +232,9 @@ __all__ = [
     "findings_index",
     "page_link",
     "shown_names",
-    "theme_target",
     "simple_index",
     "sources_index",
     "sources_list",
     "strategies_index",
+    "theme_target",
 ]

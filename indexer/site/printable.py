@@ -163,10 +163,14 @@ def contents_html(parts: Iterable[Part]) -> str:
     for part in parts:
         out.append(f'<li><a href="#{part.id}">{_e(part.title)}</a><ol>')
         for title, section_id, entries in part.sections:
+            items = [f'<li><a href="#{anchor(e)}">{_e(e.title)}</a></li>' for e in entries]
+            if part.id in ("glossary", "timeline"):
+                items = []  # A-Z and by date: the part itself is the index
             if title:
-                out.append(f'<li class="kb-toc-section"><a href="#{section_id}">{_e(title)}</a></li>')
-            if part.id != "glossary" and part.id != "timeline":
-                out += [f'<li><a href="#{anchor(e)}">{_e(e.title)}</a></li>' for e in entries]
+                nested = f"<ol>{''.join(items)}</ol>" if items else ""
+                out.append(f'<li class="kb-toc-section"><a href="#{section_id}">{_e(title)}</a>{nested}</li>')
+            else:
+                out += items
         out.append("</ol></li>")
     out.append('<li><a href="#bibliography">Bibliography</a></li></ol></nav>')
     return "\n".join(out)
@@ -202,10 +206,8 @@ def edition(
                 body.append(render.markdown(theme.body, theme, shift=1))
                 body.append("</section>")
                 printed.append(anchor(theme))
-                also = by_title(
-                    f for f in corpus.entries
-                    if f.kind == "finding" and theme.id in schema.finding_themes(f.meta) and f.meta.get("theme") != theme.id
-                )
+                also = [f for f in by_title(corpus.of_kind("finding")) if f.meta.get("theme") != theme.id]
+                also = [f for f in also if theme.id in schema.finding_themes(f.meta)]
                 if also:
                     links = ", ".join(f'<a href="#{anchor(f)}">{_e(f.title)}</a>' for f in also)
                     body.append(f'<p class="kb-print-also"><b>Also on this theme:</b> {links}.</p>')
@@ -231,7 +233,9 @@ def edition(
             '<p class="kb-print-subtitle">A cited knowledge base on multi-agency working in early childhood '
             "services in England: the whole knowledge base in one document.</p>",
             date,
-            f'<p class="kb-print-download"><a href="{PDF_NAME}">Download as PDF</a></p>' if pdf_link else "",
+            '<p class="kb-print-download"><a href="../">Back to the website</a>'
+            + (f' · <a href="{PDF_NAME}">Download as PDF</a>' if pdf_link else "")
+            + "</p>",
             "</header>",
             contents_html(parts),
             "<main>",
@@ -267,7 +271,7 @@ def build_edition(
 
 def write_pdf(page_html: str, out: Path) -> int:
     """Write the edition as a PDF with WeasyPrint; returns its number of pages."""
-    import weasyprint  # heavy: only here
+    import weasyprint  # type: ignore[import-untyped]  # heavy: only here
 
     document = weasyprint.HTML(string=page_html, base_url=str(out.parent)).render()
     out.parent.mkdir(parents=True, exist_ok=True)
