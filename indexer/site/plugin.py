@@ -79,8 +79,8 @@ from .bibliography_page import bibliography_page, cited_in
 from .gallery import gallery_page
 from .glossary import abbreviation_map, abbreviations, glossary_page
 from .markup import format_date, md_text, source_marker
-from .printable import PDF_NAME, build_edition, write_pdf
 from .pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
+from .printable import PDF_NAME, build_edition, write_pdf
 from .themes import theme_page
 from .timeline import timeline_page
 
@@ -233,8 +233,8 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         add(site_nav.TAGS_PAGE, tags_page(self.corpus.tags))
         if self.config.printable:
             built = format_date(export_assets.build_date().isoformat())
-            pdf = self.config.printable_pdf
-            self._printable = build_edition(self.corpus, self.bib.path, self.csl_path, Path(config.docs_dir), built, pdf).html
+            docs, pdf = Path(config.docs_dir), self.config.printable_pdf
+            self._printable = build_edition(self.corpus, self.bib.path, self.csl_path, docs, built, pdf).html
             add(PRINTABLE_PAGE, self._printable)
         if self.config.semantic_search:
             add(search_assets.SEARCH_PAGE, search_assets.search_page("../" if config.use_directory_urls else ""))
