@@ -19,6 +19,7 @@ RESIDUE = {
     "a source file's name": re.compile(r"\b\d{3}_[0-9a-f]{16}(?:\.txt)?\b"),
     "the draft bibliography": re.compile(r"references-draft"),
     "a provenance keyword": re.compile(r"\bseed:\d{3}\b"),
+    "a source document's number": re.compile(r"\b(?:source|document) 00\d\b", re.IGNORECASE),
     "editors' placeholder wording": re.compile(r"\bplaceholder\b", re.IGNORECASE),
     "a Document chip": re.compile(r"\bDocument:\s"),
     "a Heading chip": re.compile(r"\bHeading:\s"),
