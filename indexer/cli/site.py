@@ -12,7 +12,12 @@ from .common import ROOT_OPTION, KBCommand, resolve_root
 
 @click.group()
 def site() -> None:
-    """The website: its pages rendered from the corpus, for any builder."""
+    """The website: its pages rendered from the corpus, for any builder.
+
+    \b
+    Example:
+        kb site render build/site-src
+    """
 
 
 @site.command(cls=KBCommand)
@@ -51,7 +56,8 @@ def render(out: Path, config_file: Path | None, search: bool | None, root: Path 
     try:
         project = read_project(config)
         docs_pages = sorted(p.relative_to(project.docs_dir).as_posix() for p in project.docs_dir.rglob("*.md"))
-        rendered = render_site(project_root, project.corpus, project.bibliography, project.settings, docs_pages)
+        rendered = render_site(project_root, project.corpus, project.bibliography, project.settings, docs_pages,
+                               project.docs_dir)
         for problem in rendered.problems:
             click.echo(str(problem), err=True)
         if rendered.problems:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from ..problems import Problem, display_path
+from . import schema
 from .bibliography import Bibliography, load_bibliography
 from .bibliography_rules import check_bibliography_data
 from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
@@ -249,6 +250,7 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
                         f"unknown tag '{tag}'{_suggest(tag, tags)} (add it to corpus/tags.yml)",
                     )
                 )
+        problems.extend(check_themes(entry, shown))
         for rel in entry.related:
             if rel not in by_id:
                 problems.append(
@@ -257,6 +259,18 @@ def check_corpus(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[
             elif rel == entry.id:
                 problems.append(Problem(shown, entry.line_of("related"), "entry lists itself as related"))
     return problems
+
+
+def check_themes(entry: Entry, shown: str) -> list[Problem]:
+    """A theme page is named after a theme of findings; a finding's other themes exclude its first."""
+    if entry.kind == "theme" and entry.id not in schema.FINDING_THEMES:
+        allowed = ", ".join(schema.FINDING_THEMES)
+        message = f"theme '{entry.id}' is not a theme of findings (one of: {allowed})"
+        return [Problem(shown, entry.line_of("id"), message)]
+    if entry.kind == "finding" and entry.meta.get("theme") in entry.meta.get("also_themes", ()):
+        theme = entry.meta["theme"]
+        return [Problem(shown, entry.line_of("also_themes"), f"'also_themes' repeats the first theme '{theme}'")]
+    return []
 
 
 def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> list[Problem]:

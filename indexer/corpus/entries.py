@@ -188,6 +188,10 @@ def _check_value(f: schema.Field, value: Any) -> tuple[Any, str | None]:
             bad = [v for v in items if not schema.SLUG_RE.match(v)]
             if bad:
                 return None, f"field '{f.name}' must hold lowercase-hyphen slugs, got {short(bad)}"
+        unknown = [v for v in items if f.choices is not None and v not in f.choices]
+        if unknown:
+            allowed = ", ".join(sorted(f.choices or ()))
+            return None, f"field '{f.name}' has unknown value {short(unknown[0])} (allowed: {allowed})"
         dupes = sorted({v for v in items if items.count(v) > 1})
         if dupes:
             return None, f"field '{f.name}' lists {short(', '.join(dupes))} more than once"

@@ -19,6 +19,7 @@ FOLDER_KIND: dict[str, str] = {
     "strategies": "strategy",
     "procedures": "procedure",
     "sources": "source",
+    "themes": "theme",
 }
 KIND_FOLDER: dict[str, str] = {kind: folder for folder, kind in FOLDER_KIND.items()}
 
@@ -31,6 +32,7 @@ KIND_LABEL: dict[str, tuple[str, str]] = {
     "strategy": ("Practice strategy", "Practice strategies"),
     "procedure": ("Procedure", "Procedures"),
     "source": ("Source overview", "Sources"),
+    "theme": ("Theme", "Themes"),
 }
 
 #: themes of findings, in reading order, with their labels
@@ -96,7 +98,16 @@ COMMON_FIELDS: tuple[Field, ...] = (
 )
 
 KIND_FIELDS: dict[str, tuple[Field, ...]] = {
-    "finding": (Field("theme", "str", True, frozenset(FINDING_THEMES)),),
+    "finding": (
+        Field("theme", "str", True, frozenset(FINDING_THEMES)),
+        Field(
+            "also_themes",
+            "list[str]",
+            False,
+            frozenset(FINDING_THEMES),
+            help="other themes it belongs to (listed there too)",
+        ),
+    ),
     "event": (
         Field("date", "date", True, help="YYYY, YYYY-MM or YYYY-MM-DD"),
         Field("event_type", "str", True, EVENT_TYPES),
@@ -104,7 +115,8 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "term": (
         Field("abbreviation", "str", False),
-        Field("also_known_as", "list[str]", False),
+        Field("also_known_as", "list[str]", False, help="other names, shown and searched"),
+        Field("search_terms", "list[str]", False, help="spellings and phrases searched for, never shown"),
     ),
     "case-study": (
         Field("place", "str", True),
@@ -123,7 +135,17 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("document", "str", True, help="the source document's file name in shared/seeds"),
         Field("year", "date", True),
     ),
+    # a theme's landing page: its id is a key of FINDING_THEMES, its body a cited introduction
+    "theme": (),
 }
+
+
+def finding_themes(meta: dict[str, object]) -> tuple[str, ...]:
+    """Every theme a finding belongs to: ``theme`` first, then ``also_themes``, known ones only."""
+    first = meta.get("theme")
+    others = meta.get("also_themes") or ()
+    named = [first, *others] if isinstance(others, (list, tuple)) else [first]
+    return tuple(dict.fromkeys(t for t in named if isinstance(t, str) and t in FINDING_THEMES))
 
 
 def fields_for(kind: str) -> dict[str, Field]:

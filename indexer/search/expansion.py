@@ -1,7 +1,7 @@
 """Glossary-aware queries: acronyms and other names of glossary terms expand to each other.
 
 The table is built at index time from the corpus's glossary entries (kind ``term``: their
-title, ``abbreviation`` and ``also_known_as``), so "TAC meeting" also searches for
+title, ``abbreviation``, ``also_known_as`` and the search-only ``search_terms``), so "TAC meeting" also searches for
 "Team Around the Child", and "one-stop shop" for the term it is another name of.
 """
 
@@ -51,7 +51,7 @@ class TermNames:
         abbreviation = str(entry.meta.get("abbreviation") or "").strip()
         if abbreviation:
             names[abbreviation] = None
-        for other in entry.meta.get("also_known_as") or ():
+        for other in (*(entry.meta.get("also_known_as") or ()), *(entry.meta.get("search_terms") or ())):
             names[str(other).strip()] = None
         return cls(entry.path_id, tuple(n for n in names if n), abbreviation)
 

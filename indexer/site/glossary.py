@@ -15,7 +15,7 @@ import unicodedata
 from ..corpus.entries import Entry
 from .markup import link, md_text
 from .mdx_citations import tooltip_text
-from .pages import front_matter
+from .pages import front_matter, shown_names
 
 _PAREN_ABBR_RE = r"\s*\(\s*{abbr}\s*\)\s*$"
 
@@ -53,7 +53,7 @@ def glossary_page(terms: list[Entry]) -> str:
         shows_abbr = abbr and re.search(rf"\b{re.escape(abbr)}\b", term.title)
         head = f"**{link(term)}**" + (f" ({md_text(abbr)})" if abbr and not shows_abbr else "")
         body = md_text(term.summary)
-        aka = term.meta.get("also_known_as") or ()
+        aka = shown_names(term)
         if aka:
             body += " *Also known as:* " + ", ".join(md_text(a) for a in aka) + "."
         rows.append((term.title, f"{head}\n:   {body}\n"))

@@ -95,6 +95,8 @@ def read_project(config_file: Path) -> Project:
         export=bool(options.get("export", True)),
         semantic_search=bool(options.get("semantic_search", True)),
         use_directory_urls=bool(data.get("use_directory_urls", True)),
+        printable=bool(options.get("printable", True)),
+        printable_pdf=bool(options.get("printable_pdf", False)),
     )
     for name, value in (("corpus", options.get("corpus")), ("bibliography", options.get("bibliography"))):
         if value is not None and not isinstance(value, str):

@@ -9,6 +9,8 @@ extension reports problems at the corpus file's own line.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import yaml
@@ -24,13 +26,52 @@ def front_matter(data: dict[str, object]) -> str:
     return f"---\n{dumped}---\n"
 
 
-def _meta_items(entry: Entry) -> list[str]:
+def _folded(text: str) -> str:
+    """Letters and digits only, lowercase, accents dropped: 'Co-location' and 'colocation' fold alike."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.casefold())
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split()) + " "
+
+
+def shown_names(term: Entry) -> list[str]:
+    """A term's other names as readers see them ("Also known as"): its ``also_known_as`` less
+    what only a search needs (spellings, plurals and phrases that contain the title or the
+    abbreviation). The full list, and ``search_terms``, stay with the search index."""
+    abbreviation = str(term.meta.get("abbreviation") or "")
+    bare = re.sub(r"\s*\([^()]*\)", "", term.title).strip()
+    names = [n for n in (term.title, bare, abbreviation) if n]
+    seen = {_folded(n) for n in names}
+    contained = [_words(n) for n in names if len(_folded(n)) > 1]
+    shown: list[str] = []
+    for name in term.meta.get("also_known_as") or ():
+        folded = _folded(name)
+        if not folded or "(" in name or folded in seen or folded.rstrip("s") in {k.rstrip("s") for k in seen}:
+            continue
+        words = _words(name)
+        if any(c in words or words in c for c in contained):
+            continue
+        seen.add(folded)
+        shown.append(name)
+    return shown
+
+
+def theme_target(theme: str, by_id: dict[str, Entry]) -> str:
+    """Where a theme's name links: its page if it has one, else its place in the findings index."""
+    page = by_id.get(theme)
+    return page_link(page) if page is not None and page.kind == "theme" else f"/findings/index.md#{theme}"
+
+
+def _meta_items(entry: Entry, by_id: dict[str, Entry] | None = None) -> list[str]:
     """``**Label:** value`` lines for the fields of the entry's kind."""
     m = entry.meta
     items = [f"**{kind_label(entry.kind)}**"]
-    if entry.kind == "finding" and m.get("theme") in schema.FINDING_THEMES:
-        theme = m["theme"]
-        items.append(f"Theme: [{md_text(schema.FINDING_THEMES[theme])}](/findings/index.md#{theme})")
+    themes = schema.finding_themes(m) if entry.kind == "finding" else ()
+    if themes:
+        named = [f"[{md_text(schema.FINDING_THEMES[t])}]({theme_target(t, by_id or {})})" for t in themes]
+        items.append(("Themes: " if len(named) > 1 else "Theme: ") + " · ".join(named))
     elif entry.kind == "event":
         if m.get("date"):
             items.append(f"Date: **{format_date(m['date'])}** ([on the timeline](/timeline/index.md#{entry.id}))")
@@ -41,8 +82,9 @@ def _meta_items(entry: Entry) -> list[str]:
     elif entry.kind == "term":
         if m.get("abbreviation"):
             items.append(f"Abbreviation: **{md_text(m['abbreviation'])}**")
-        if m.get("also_known_as"):
-            items.append("Also known as: " + ", ".join(md_text(a) for a in m["also_known_as"]))
+        names = shown_names(entry)
+        if names:
+            items.append("Also known as: " + ", ".join(md_text(a) for a in names))
     elif entry.kind == "case-study":
         for name, label in (("place", "Place"), ("setting", "Setting")):
             if m.get(name):
@@ -57,15 +99,13 @@ def _meta_items(entry: Entry) -> list[str]:
             items.append(
                 f"Domain: [{md_text(schema.STRATEGY_DOMAINS[domain])}](/strategies/index.md#{domain})"
             )
-        if m.get("heading"):
-            items.append(f"Heading: {md_text(m['heading'])}")
+        heading = str(m.get("heading") or "")
+        if heading and _folded(heading) != _folded(entry.title):
+            items.append(f"Under: {md_text(heading)}")
     elif entry.kind == "procedure" and m.get("applies_to"):
         items.append(f"Applies to: {md_text(m['applies_to'])}")
-    elif entry.kind == "source":
-        if m.get("year"):
-            items.append(f"Date: **{format_date(m['year'])}**")
-        if m.get("document"):
-            items.append(f"Document: `{m['document']}`")
+    elif entry.kind == "source" and m.get("year"):
+        items.append(f"Date: **{format_date(m['year'])}**")
     return items
 
 
@@ -82,7 +122,7 @@ def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str) -> str:
         meta["tags"] = [html_text(tag) for tag in entry.tags]
     lines = [front_matter(meta), f"# {md_text(entry.title)}", ""]
     lines += ['<div class="kb-meta" markdown>', ""]
-    lines += [f"- {item}" for item in _meta_items(entry)]
+    lines += [f"- {item}" for item in _meta_items(entry, by_id)]
     lines += ["", "</div>", ""]
     if entry.kind == "case-study" and entry.meta.get("fictional"):
         lines += ['!!! info "A fictional case"', "    This is a teaching scenario, not a real case.", ""]
@@ -108,18 +148,27 @@ def entry_list(entries: Iterable[Entry]) -> list[str]:
     return [f"- {link(e)}: {md_text(e.summary)}" for e in entries]
 
 
-def findings_index(findings: list[Entry]) -> str:
-    """Findings grouped by theme, in the themes' reading order."""
+def findings_index(findings: list[Entry], themes: Iterable[Entry] = ()) -> str:
+    """Findings by theme, in the themes' reading order; a finding of several themes is listed
+    under each. A theme with a page (``themes``) links to it, with its summary."""
+    pages = {t.id: t for t in themes if t.kind == "theme"}
     lines = [
         front_matter({"title": "Findings"}),
         "# Findings",
         "",
         "What the literature says about multi-agency working, theme by theme. Each finding "
-        "cites the studies it rests on; follow a citation to its full reference.",
+        "cites the studies it rests on; follow a citation to its full reference. A finding "
+        "that belongs to more than one theme is listed under each.",
         "",
     ]
-    for theme, label, group in grouped(findings, "theme", schema.FINDING_THEMES):
-        lines += [f"## {md_text(label)} {{#{theme}}}", "", *entry_list(group), ""]
+    for theme, label in schema.FINDING_THEMES.items():
+        group = by_title(f for f in findings if theme in schema.finding_themes(f.meta))
+        if not group:
+            continue
+        lines += [f"## {md_text(label)} {{#{theme}}}", ""]
+        if theme in pages:
+            lines += [f"{md_text(pages[theme].summary)} [The theme's page]({page_link(pages[theme])}).", ""]
+        lines += [*entry_list(group), ""]
     return "\n".join(lines)
 
 
@@ -183,8 +232,10 @@ __all__ = [
     "event_type_label",
     "findings_index",
     "page_link",
+    "shown_names",
     "simple_index",
     "sources_index",
     "sources_list",
     "strategies_index",
+    "theme_target",
 ]

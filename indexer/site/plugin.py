@@ -14,8 +14,10 @@ In ``mkdocs.yml``::
 error it reports becomes a warning, so ``mkdocs build --strict`` fails on exactly what
 ``kb check`` rejects), points the citations extension at the bibliography, gives the
 glossary's abbreviations to ``abbr`` and adds the theme override (``indexer/site/theme``);
-``on_files`` adds the generated pages and files; ``on_post_build`` writes the in-browser
-search's files (``indexer.site.search_assets``). Nothing is written into ``docs/`` or
+``on_files`` adds the generated pages and files (with ``printable``, on by default, the
+printable edition ``print/index.html``); ``on_post_build`` writes the edition's PDF (with
+``printable_pdf``, off: about 95 s) and the in-browser search's files
+(``indexer.site.search_assets``). Nothing is written into ``docs/`` or
 ``corpus/``; ``on_serve`` watches both, so ``mkdocs serve`` reloads on a corpus edit.
 ``kb site render OUT`` writes the same pages for any other builder.
 """
@@ -44,7 +46,7 @@ from ..problems import KBError, display_path
 from . import search_assets
 from .glossary import abbr_glossary
 from .markup import page_marker, source_marker
-from .render import THEME_DIR, Settings, Site, docs_page_markdown, render_site
+from .render import PRINTABLE_PAGE, THEME_DIR, Settings, Site, docs_page_markdown, render_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
 CITATIONS_EXTENSION = "indexer.site.mdx_citations"
@@ -60,6 +62,8 @@ class KBConfig(Config):  # type: ignore[no-untyped-call]
     semantic_search = c.Type(bool, default=True)
     node_modules = c.Type(str, default="node_modules")
     cite_author = c.Optional(c.Type(str))
+    printable = c.Type(bool, default=True)
+    printable_pdf = c.Type(bool, default=False)
 
 
 class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
@@ -78,11 +82,12 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         settings = Settings(
             config.site_name, config.site_url or "", self.config.cite_author or config.site_author or "",
             csl, self.config.export, self.config.semantic_search, config.use_directory_urls,
+            self.config.printable, self.config.printable_pdf,
         )
         docs_pages = _docs_pages(Path(config.docs_dir))
         try:
             self.site = render_site(self.root, Path(self.config.corpus), Path(self.config.bibliography), settings,
-                                    docs_pages)
+                                    docs_pages, Path(config.docs_dir))
         except KBError as exc:
             raise PluginError(f"kb: {exc}") from None
         for problem in self.site.problems:
@@ -157,6 +162,10 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is not None and self.config.printable and self.config.printable_pdf:
+            from .printable import PDF_NAME, write_pdf
+
+            write_pdf(self.site.files[PRINTABLE_PAGE], Path(config.site_dir) / "print" / PDF_NAME)
         if not self.config.semantic_search or self.site is None:
             return
         try:

@@ -42,11 +42,13 @@ from .gallery import gallery_page
 from .glossary import abbreviation_map
 from .markup import md_text, page_marker
 from .pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
+from .themes import theme_page
 from .timeline import timeline_page
 
 #: the page that hand-written pages mark where the list of source overviews goes
 SOURCES_MARKER = "<!-- kb:sources -->"
 SEARCH_PAGE = "ask.md"
+PRINTABLE_PAGE = "print/index.html"
 #: the theme override (Material's blocks): a builder adds it as ``theme.custom_dir``
 THEME_DIR = Path(__file__).parent / "theme"
 
@@ -62,6 +64,8 @@ class Settings:
     export: bool = True
     semantic_search: bool = True
     use_directory_urls: bool = True
+    printable: bool = True  # the printable edition, print/index.html
+    printable_pdf: bool = False  # and its PDF (about 95 s: off unless asked for)
 
     def site_info(self) -> export_assets.SiteInfo:
         author = self.author or f"Editors of {self.name}"
@@ -120,8 +124,12 @@ def docs_page_markdown(markdown: str, corpus: Corpus, src_uri: str) -> str:
     return markdown
 
 
-def render_site(root: Path, corpus_dir: Path, bib_path: Path, settings: Settings, docs_pages: Iterable[str]) -> Site:
-    """Every generated page, file and the nav of the site (``docs_pages``: the hand-written pages)."""
+def render_site(
+    root: Path, corpus_dir: Path, bib_path: Path, settings: Settings, docs_pages: Iterable[str],
+    docs_dir: Path | None = None,
+) -> Site:
+    """Every generated page, file and the nav of the site (``docs_pages``: the hand-written
+    pages, in ``docs_dir``)."""
     report = run_check(root, corpus_dir, bib_path)
     site = Site(report.corpus, report.bibliography, problems=list(report.errors))
     entries = [e for e in site.corpus.entries if e.kind and e.folder in site_nav.INDEX_PAGES]
@@ -132,9 +140,11 @@ def render_site(root: Path, corpus_dir: Path, bib_path: Path, settings: Settings
         pages[src_uri] = Page(src_uri, markdown, source)
 
     for entry in entries:
-        add(f"{entry.path_id}.md", entry_page(entry, by_id, display_path(entry.path, root)), entry.path)
+        shown = display_path(entry.path, root)
+        page = theme_page(entry, entries, shown) if entry.kind == "theme" else entry_page(entry, by_id, shown)
+        add(f"{entry.path_id}.md", page, entry.path)
     of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
-    add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"]))
+    add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"], of["theme"]))
     add(site_nav.INDEX_PAGES["strategies"], strategies_index(of["strategy"]))
     intro = "Procedural guidance for working together: multi-agency plans, meetings and reviews."
     add(site_nav.INDEX_PAGES["procedures"], simple_index("Procedures", intro, of["procedure"]))
@@ -155,6 +165,14 @@ def render_site(root: Path, corpus_dir: Path, bib_path: Path, settings: Settings
         downloads = {LABEL[f]: f"/{export_assets.download_name(folder, f)}" for f in FORMATS}
     add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries), downloads))
     add(site_nav.TAGS_PAGE, tags_page(site.corpus.tags))
+    if settings.printable:
+        from .markup import format_date
+        from .printable import build_edition
+
+        built = format_date(export_assets.build_date().isoformat())
+        pdf = settings.printable_pdf
+        edition = build_edition(site.corpus, site.bibliography.path, settings.csl, docs_dir, built, pdf)
+        site.files[PRINTABLE_PAGE] = edition.html
     if settings.semantic_search:
         from .search_assets import search_page
 
@@ -225,5 +243,17 @@ def tags_page(tags: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["SEARCH_PAGE", "SOURCES_MARKER", "THEME_DIR", "Page", "Settings", "Site", "docs_page_markdown", "page_url",
-           "relative_links", "render_site", "tags_page"]
+__all__ = [
+    "PRINTABLE_PAGE",
+    "SEARCH_PAGE",
+    "SOURCES_MARKER",
+    "THEME_DIR",
+    "Page",
+    "Settings",
+    "Site",
+    "docs_page_markdown",
+    "page_url",
+    "relative_links",
+    "render_site",
+    "tags_page",
+]

@@ -69,7 +69,7 @@ def test_good_project_loads_typed_entries() -> None:
             FINDING,
             "theme: success-factors",
             "theme: success-factors\ncolour: blue",
-            f"{FINDING}:6: unknown field 'colour' for kind 'finding' (allowed: id, title, kind, summary, sources, tags, related, theme)",
+            f"{FINDING}:6: unknown field 'colour' for kind 'finding' (allowed: id, title, kind, summary, sources, tags, related, theme, also_themes)",
         ),
         (FINDING, "tags: [co-location]", "tags: 12", f"{FINDING}:8: field 'tags' must be a list of texts, got 12"),
         (
@@ -247,7 +247,7 @@ def test_entry_outside_kind_folder(project: Path) -> None:
     assert code == 1
     assert (
         "corpus/notes/lead-professional-copy.md:1: entry is not in a kind folder "
-        "(expected one of: case-studies, findings, glossary, procedures, sources, strategies, timeline)"
+        "(expected one of: case-studies, findings, glossary, procedures, sources, strategies, themes, timeline)"
     ) in lines
 
 

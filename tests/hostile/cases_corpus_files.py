@@ -163,7 +163,7 @@ CASES = [
         exit_code=1,
         files={"corpus/notes/key-worker.md": entry("key-worker")},
         message="corpus/notes/key-worker.md:1: entry is not in a kind folder (expected one of: case-studies, "
-        "findings, glossary, procedures, sources, strategies, timeline)",
+        "findings, glossary, procedures, sources, strategies, themes, timeline)",
     ),
     Case(
         id="entry-in-a-subfolder",

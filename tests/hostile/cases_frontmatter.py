@@ -273,7 +273,7 @@ CASES = [
         exit_code=1,
         edits=[(TERM, "kind: term", "kind: " + "x" * 100_000)],
         message=f"{TERM}:4: field 'kind' has unknown value '" + "x" * 58 + "… (allowed: case-study, event, finding, "
-        "procedure, source, strategy, term)",
+        "procedure, source, strategy, term, theme)",
     ),
     Case(
         id="huge-unknown-field-name-bounded",
@@ -282,7 +282,7 @@ CASES = [
         exit_code=1,
         edits=[(TERM, "abbreviation: LP", "abbreviation: LP\n" + "y" * 1000 + ": 1")],
         message=f"{TERM}:9: unknown field '" + "y" * 58 + "… for kind 'term' (allowed: "
-        + ALLOWED_COMMON + ", abbreviation, also_known_as)",
+        + ALLOWED_COMMON + ", abbreviation, also_known_as, search_terms)",
     ),
     Case(
         id="deeply-nested-title",

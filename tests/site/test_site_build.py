@@ -36,7 +36,9 @@ def parse(html: str) -> _Collect:
 
 
 def pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """The site's pages; the printable edition (print/, one standalone page with links inside
+    itself) has its own tests in test_themes_printable.py."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "print")
 
 
 def page_url(site: Path, path: Path) -> str:
@@ -156,7 +158,7 @@ def test_nothing_generated_is_written_into_the_sources(built_site: Build) -> Non
         return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
     assert files(built_site.project / "corpus") == files(SITE_FIXTURE / "corpus")
-    assert files(built_site.project / "docs") - {f"assets/{n}" for n in ("kb.css", "kb.js")} == files(SITE_FIXTURE / "docs")
+    assert files(built_site.project / "docs") - {f"assets/{n}" for n in ("kb.css", "kb-pages.css", "kb.js")} == files(SITE_FIXTURE / "docs")
 
 
 def test_unknown_key_fails_the_strict_build_naming_file_and_line(tmp_path: Path) -> None:

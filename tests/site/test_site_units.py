@@ -34,12 +34,14 @@ def test_nav_order_and_other_pages() -> None:
     titles = [next(iter(item)) if isinstance(item, dict) else item for item in nav]
     assert titles == [
         "Home", "About the sources", "Findings", "Practice strategies", "Procedures", "Timeline",
-        "Glossary", "Case studies", "Source overviews", "Bibliography", "Tags", "About this site",
+        "Glossary", "Case studies", "Source overviews", "Bibliography", "Tags", "For editors",
     ]
     # each kind by its index page: the menu does not list every entry (it would be most of every page)
     assert nav[5] == {"Timeline": "timeline/index.md"}
-    assert nav[2] == {"Findings": "findings/index.md"}
-    assert nav[-1] == {"About this site": ["contributing.md", "website.md"]}
+    assert nav[2] == {"Findings": "findings/index.md"}  # the fixture has no theme pages
+    assert nav[-1] == {"For editors": ["contributing.md", "website.md"]}
+    with_reader_page = build_nav(list(CORPUS.entries), ["index.md", "citing.md", "contributing.md"])
+    assert with_reader_page[-2:] == [{"About this site": ["citing.md"]}, {"For editors": ["contributing.md"]}]
 
 
 def test_cited_in_counts_body_citations_and_sources() -> None:
