@@ -8,6 +8,8 @@ to CSL-JSON (``indexer.csl``), gives same-author same-year works their year suff
   (``"McInnes"``, ``"2007, p. 21"``), so that a caller can build the parenthetical
   ``(McInnes, 2007, p. 21)``, the narrative ``McInnes (2007, p. 21)`` and the
   author-suppressed ``(2007, p. 21)`` forms from the style's own output;
+* ``label(key)`` / ``labels()``: the in-text label as plain text (``McInnes``, ``2007a``),
+  what ``kb search``, the search page and the chunk text show (``indexer.cite.labels``);
 * ``reference_html(key)`` / ``reference_text(key)``: the full reference;
 * ``sorted_keys()``: every key in the style's bibliography order.
 
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.bibliography import Bibliography, Reference, load_bibliography
+from ..corpus.citations import AuthorDate
 from .csl import CSLItem, to_csl
 
 DEFAULT_STYLE = Path(__file__).parent.parent / "data" / "harvard-cite-them-right.csl"
@@ -274,6 +277,15 @@ class CitationStyle:
         parts = CiteParts(key, author, rest, full)
         self._parts[cache_key] = parts
         return parts
+
+    def label(self, key: str) -> AuthorDate:
+        """The in-text label of ``key`` as plain text: ``AuthorDate("McInnes", "2007a")``."""
+        parts = self.parts(key)
+        return AuthorDate(plain(parts.author), plain(parts.rest))
+
+    def labels(self) -> dict[str, AuthorDate]:
+        """Every key's in-text label (``label``), in the bibliography's order."""
+        return {key: self.label(key) for key in self.items}
 
     def reference_html(self, key: str) -> str:
         """The full reference as HTML (``<i>`` for titles, URLs as links), as in the bibliography."""

@@ -24,7 +24,15 @@ from .html_rules import check_body
 from .markdown import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths, split_sections
 from .synthesis import check_synthesis, in_synthesis, source_documents, synthesis_blocks
 
-_LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+#: an inline link as Python-Markdown reads it: the text may hold one level of brackets and
+#: wrap onto further lines of its paragraph (no blank line), the target may be in <...>, and
+#: a title in double or single quotes may follow
+_LINK_RE = re.compile(
+    r"(?<!!)\[(?P<text>(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)\]"
+    r"\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+#: a reference link's definition, ``[label]: target``, at a line's start
+_LINKDEF_RE = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target><[^>\n]+>|\S+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,8 @@ PAGE_ANCHORS = frozenset({"related-entries", "references"})
 def page_anchors(entry: Entry, bib: Bibliography) -> frozenset[str]:
     """The ``#anchors`` an entry's page has: its headings' (as the renderer makes them), the
     appended sections' and its references' (``ref-KEY``)."""
-    headings = {section.anchor for section in split_sections(entry.body, bib.references) if section.anchor}
+    # citations in headings as keys: the CSL labels are not known at this stage (no heading cites)
+    headings = {section.anchor for section in split_sections(entry.body, {}) if section.anchor}
     refs = {f"ref-{key}" for citation in _citations(entry.body) for key in citation.keys}
     return frozenset(headings | refs | PAGE_ANCHORS)
 
@@ -109,15 +118,17 @@ def check_links(
     body = mask_code(entry.body)
     lines = LineIndex(body)
     problems: list[Problem] = []
-    for match in _LINK_RE.finditer(body):
-        target = match.group("target").strip("<>")
+    found = [(m.start("target"), m.group("target")) for m in _LINK_RE.finditer(body)]
+    found += [(m.start("target"), m.group("target")) for m in _LINKDEF_RE.finditer(body)]
+    for start, raw_target in sorted(found):
+        target = raw_target.strip("<>")
         if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
             continue
         file_part = target.split("#", 1)[0].split("?", 1)[0]
         if not file_part:
             continue
         resolved = (entry.path.parent / PurePosixPath(file_part)).resolve()
-        line = entry.body_line + lines.line(match.start()) - 1
+        line = entry.body_line + lines.line(start) - 1
         if not resolved.exists():
             problems.append(Problem(shown, line, f"broken link: {target} (no such file)"))
         elif corpus_root.resolve() not in resolved.parents:
