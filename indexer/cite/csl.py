@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..corpus.bibliography import Reference, clean, is_corporate, split_names
+from ..corpus.bibliography import Reference, person_name, split_names
 
 CSLItem = dict[str, Any]
 
@@ -47,7 +47,6 @@ _MONTHS = {
     for name in names
 }
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_PARTICLE_RE = re.compile(r"^[a-z]")
 
 
 def keywords(ref: Reference) -> list[str]:
@@ -78,32 +77,12 @@ def csl_type(ref: Reference) -> str:
 
 
 def csl_name(name: str) -> dict[str, str]:
-    """One BibTeX name as a CSL name: literal for corporate names, else family and given.
-
-    ``Last, First``, ``von Last, Jr, First`` and ``First von Last`` are understood;
-    lowercase words before the family name are its particle (``van der``).
-    """
-    if is_corporate(name):
-        return {"literal": clean(name)}
-    out: dict[str, str] = {}
-    if "," in name:
-        parts = [clean(p) for p in name.split(",")]
-        family_words, out["given"] = parts[0].split(), parts[-1]
-        if len(parts) == 3:
-            out["suffix"] = parts[1]
-    else:
-        words = clean(name).split()
-        if len(words) < 2:
-            return {"literal": clean(name)}
-        first_lower = next((i for i, w in enumerate(words[:-1]) if _PARTICLE_RE.match(w)), len(words) - 1)
-        out["given"] = " ".join(words[:first_lower])
-        family_words = words[first_lower:]
-    particle = []
-    while len(family_words) > 1 and _PARTICLE_RE.match(family_words[0]):
-        particle.append(family_words.pop(0))
-    out["family"] = " ".join(family_words)
-    if particle:
-        out["non-dropping-particle"] = " ".join(particle)
+    """One BibTeX name as a CSL name: literal for corporate (and one-word) names, else family,
+    given, particle and suffix as bibtexparser splits them (``bibliography.person_name``)."""
+    parts = person_name(name)
+    if parts.literal:
+        return {"literal": parts.literal}
+    out = {"family": parts.last, "given": parts.first, "non-dropping-particle": parts.von, "suffix": parts.jr}
     return {k: v for k, v in out.items() if v}
 
 
