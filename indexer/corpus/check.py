@@ -8,7 +8,6 @@ links, entries that cite nothing, and bibliography entries nobody cites (as note
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,11 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from ..problems import Problem, display_path
+from ..problems import Problem, did_you_mean, display_path
 from .bibliography import Bibliography, load_bibliography
 from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
 from .entries import Corpus, Entry, load_corpus
 from .html_rules import check_body
+from .project import BIBLIOGRAPHY, CORPUS_DIR
 from .markdown import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths, split_sections
 from .synthesis import check_synthesis, in_synthesis, source_documents, synthesis_blocks
 
@@ -58,13 +58,8 @@ def _citations(body: str) -> tuple[Citation, ...]:
     return tuple(parse_citations(body))
 
 
-def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, candidates, n=n, cutoff=0.6)
-
-
 def _suggest(word: str, candidates: list[str]) -> str:
-    close = nearest(word, candidates)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    return did_you_mean(word, candidates)
 
 
 def _shown(entry: Entry, display_root: Path) -> str:
@@ -286,8 +281,8 @@ def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> 
 def run_check(root: Path, corpus_dir: Path | None = None, bib_path: Path | None = None) -> Report:
     """Check the project at ``root`` (which holds ``corpus/`` and ``bibliography.bib``, unless
     ``corpus_dir`` and ``bib_path`` say where they are; messages name files relative to ``root``)."""
-    corpus = load_corpus(corpus_dir or root / "corpus", display_root=root)
-    bib = load_bibliography(bib_path or root / "bibliography.bib", display_root=root)
+    corpus = load_corpus(corpus_dir or root / CORPUS_DIR, display_root=root)
+    bib = load_bibliography(bib_path or root / BIBLIOGRAPHY, display_root=root)
     problems = [*corpus.problems, *bib.problems]
     problems.extend(check_corpus(corpus, bib, root))
     problems.extend(unused_references(corpus, bib, root))
