@@ -27,10 +27,12 @@ from typing import Any
 
 from ..corpus.bibliography import Bibliography, Reference, load_bibliography
 from ..corpus.citations import AuthorDate
-from .csl import CSLItem, to_csl
+from .csl import CSLItem, for_style, to_csl
 
 DEFAULT_STYLE = Path(__file__).parent.parent / "data" / "harvard-cite-them-right.csl"
 DEFAULT_LOCALE = "en-GB"
+#: the language of a style that names none, by the style file's stem (APA 7 is American)
+STYLE_LOCALES: dict[str, str] = {"apa": "en-US"}
 _SENTINEL = "\ue000KBAUTHOR\ue001"
 _TAG_RE = re.compile(r"<[^>]+>")
 _URL_RE = re.compile(r"https?://[^\s<>\"]+")
@@ -60,6 +62,53 @@ def _escape(value: Any) -> Any:
     if isinstance(value, dict) and "date-parts" not in value:
         return {k: _escape(v) for k, v in value.items()}
     return value
+
+
+def suppress_substituted_names() -> None:
+    """Make citeproc-py follow two CSL rules it misses. First, a name variable that took the author's
+    place (``<substitute>``: an edited book's editors) is not printed again ("... (eds) (2003)
+    Title. Edited by ..."). citeproc-py records the substitution but checks it only for text
+    variables; this patch checks it for names too (idempotent)."""
+    from citeproc.model import Names, VariableError
+
+    if getattr(Names, "_kb_substitution_checked", False):
+        return
+    original = Names.process
+
+    def process(self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
+        variable = self.get("variable") or ""
+        try:
+            repressed = (context if context is not None else self).get_layout().repressed.get(self.tag, [])
+        except (IndexError, AttributeError):
+            repressed = []
+        roles = [role for role in variable.split() if role not in repressed]
+        if not repressed or len(roles) == len(variable.split()):
+            return original(self, item, names_context, context, **kwargs)
+        if not roles:
+            raise VariableError
+        self.set("variable", " ".join(roles))
+        try:
+            return original(self, item, names_context, context, **kwargs)
+        finally:
+            self.set("variable", variable)
+
+    Names.process = process
+    Names._kb_substitution_checked = True
+    # and a label's text-case="title" ("(Eds.)" in APA): citeproc-py applies title case only
+    # for a known English language, and passes none for labels (the locale's terms are English)
+    from citeproc.model import Label
+
+    label_case = Label.case
+    Label.case = lambda self, text, language=None: label_case(self, text, language or "en")
+
+
+#: a title's own ? or ! followed by the style's full stop ("Is It Feasible?." -> "Is It Feasible?")
+_DOUBLE_PUNCT_RE = re.compile(r"([?!])((?:</[a-z]+>|[\'’”\"])*)\.")
+
+
+def no_double_punctuation(fragment: str) -> str:
+    """``?.`` and ``!.`` as ``?`` and ``!`` (CSL's rule, which pandoc applies and citeproc-py does not)."""
+    return _DOUBLE_PUNCT_RE.sub(r"\1\2", fragment)
 
 
 def linkify_urls(fragment: str) -> str:
@@ -165,7 +214,9 @@ class CitationStyle:
 
         tree = ET.parse(self.style_path)
         # the style's own default locale, else British English (the site's language)
-        self.locale = tree.getroot().get("default-locale") or DEFAULT_LOCALE
+        self.locale = (
+            tree.getroot().get("default-locale") or STYLE_LOCALES.get(self.style_path.stem) or DEFAULT_LOCALE
+        )
         ns = {"csl": "http://purl.org/net/xbiblio/csl"}
         layout = tree.find("csl:citation/csl:layout", ns)
         if layout is not None:
@@ -177,9 +228,11 @@ class CitationStyle:
         from citeproc import VARIABLES, CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
+        suppress_substituted_names()
         allowed = {v.replace("_", "-") for v in VARIABLES} | {"id", "type"}
         data = [
-            {k: v if k in ("id", "type") else _escape(v) for k, v in item.items() if k in allowed}
+            {k: v if k in ("id", "type") else _escape(v) for k, v in for_style(item, self.style_path.stem).items()
+             if k in allowed}
             for item in items.values()
         ]
         return CitationStylesBibliography(self._style(), CiteProcJSON(data), formatter.html)
@@ -235,7 +288,7 @@ class CitationStyle:
             engine.register(Citation([CitationItem(key)]))
         try:
             engine.sort()
-            rendered = [str(entry) for entry in engine.bibliography()]
+            rendered = [no_double_punctuation(str(entry)) for entry in engine.bibliography()]
             lower = {k.lower(): k for k in self.items}
             order = [lower[k] for k in engine.keys]
             self._refs = dict(zip(order, rendered, strict=True))
@@ -287,6 +340,10 @@ class CitationStyle:
         """Every key's in-text label (``label``), in the bibliography's order."""
         return {key: self.label(key) for key in self.items}
 
+    def reference_raw(self, key: str) -> str:
+        """The full reference as the formatter gives it (HTML; URLs left as text)."""
+        return self._refs[key]
+
     def reference_html(self, key: str) -> str:
         """The full reference as HTML (``<i>`` for titles, URLs as links), as in the bibliography."""
         return linkify_urls(self._refs[key])
@@ -332,6 +389,6 @@ def render_items(items: list[CSLItem], style_path: Path | None = None, links: bo
     engine = style._make_engine({str(item["id"]): item for item in items})
     for item in items:
         engine.register(Citation([CitationItem(str(item["id"]))]))
-    rendered = [str(entry) for entry in engine.bibliography()]
+    rendered = [no_double_punctuation(str(entry)) for entry in engine.bibliography()]
     lower = {str(item["id"]).lower(): str(item["id"]) for item in items}
     return {lower[k]: linkify_urls(text) if links else text for k, text in zip(engine.keys, rendered, strict=True)}

@@ -29,9 +29,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
-from ..cite.csl import csl_name, csl_type, to_csl
+from ..cite.csl import CSLItem, name_text, to_csl
 from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
-from ..corpus.bibliography import Reference, clean, is_corporate, split_names
+from ..corpus.bibliography import Reference
 from ..corpus.entries import Entry
 from .markup import format_date
 
@@ -92,56 +92,64 @@ def with_abbreviations(fragment: str, abbreviations: dict[str, str]) -> str:
 # -- COinS ---------------------------------------------------------------------------------
 
 
+def _coins_creators(item: CSLItem) -> list[tuple[str, str]]:
+    """Creators as Zotero's OpenURL reader keeps them in order: each author as ``rft.aulast``
+    (and ``rft.aufirst``; a corporate name as ``rft.aulast`` alone, never ``rft.aucorp``,
+    which Zotero moves to the front, nor ``rft.au``, which it splits at a comma); editors as
+    ``rft.contributor`` (COinS has no editor key: Zotero makes them contributors)."""
+    pairs: list[tuple[str, str]] = []
+    for name in item.get("author", []):
+        if "literal" in name:
+            pairs.append(("rft.aulast", name["literal"]))
+        else:
+            family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
+            pairs += [("rft.aulast", family), ("rft.aufirst", name.get("given", ""))]
+    pairs += [("rft.contributor", name_text(name)) for name in item.get("editor", [])]
+    return pairs
+
+
 def _coins_pairs(ref: Reference) -> list[tuple[str, str]]:
-    kind = csl_type(ref)
+    item = to_csl(ref)
+    kind = str(item["type"])
+    def get(variable: str) -> str:
+        return str(item.get(variable, "") or "")
+
     pairs: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
     if kind == "article-journal":
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article")]
-        pairs += [("rft.atitle", ref.title), ("rft.jtitle", ref.get("journal"))]
-        pairs += [("rft.volume", ref.get("volume")), ("rft.issue", ref.get("number"))]
+        pairs += [("rft.atitle", get("title")), ("rft.jtitle", get("container-title"))]
+        pairs += [("rft.volume", get("volume")), ("rft.issue", get("issue"))]
     elif kind in ("book", "chapter", "report", "paper-conference"):
         genre = {"book": "book", "chapter": "bookitem", "report": "report", "paper-conference": "proceeding"}[kind]
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", genre)]
         if kind in ("chapter", "paper-conference"):
-            pairs += [("rft.atitle", ref.title), ("rft.btitle", ref.get("booktitle"))]
+            pairs += [("rft.atitle", get("title")), ("rft.btitle", get("container-title"))]
         else:
-            pairs += [("rft.btitle", ref.title)]
-        publisher = ref.get("publisher") or ref.get("institution") or ref.get("organization")
-        pairs += [("rft.place", ref.get("address")), ("rft.pub", publisher)]
-        pairs += [("rft.edition", ref.get("edition")), ("rft.series", ref.get("series"))]
-        pairs += [("rft.isbn", ref.get("isbn"))]
+            pairs += [("rft.btitle", get("title"))]
+        pairs += [("rft.place", get("publisher-place")), ("rft.pub", get("publisher"))]
+        pairs += [("rft.edition", get("edition")), ("rft.series", get("collection-title"))]
+        pairs += [("rft.isbn", get("ISBN"))]
     elif kind == "thesis":
-        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"), ("rft.title", ref.title)]
-        pairs += [("rft.inst", ref.get("school") or ref.get("institution"))]
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"), ("rft.title", get("title"))]
+        pairs += [("rft.inst", get("publisher"))]
     else:  # Dublin Core: Zotero takes the item type from rft.type
         zotero_type = {"legislation": "statute", "webpage": "webpage"}.get(kind, "document")
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", zotero_type)]
-        pairs += [("rft.title", ref.title)]
-        pairs += [("rft.publisher", ref.get("publisher") or ref.get("organization") or ref.get("institution"))]
-        pairs += [("rft.identifier", ref.get("url"))]
-    for name in split_names(ref.fields.get("author", "")):
-        if is_corporate(name):
-            pairs.append(("rft.aucorp", clean(name)))
-        else:
-            parts = csl_name(name)
-            family = " ".join(p for p in (parts.get("non-dropping-particle", ""), parts.get("family", "")) if p)
-            person = f"{family}, {parts['given']}" if family and parts.get("given") else parts.get("literal", family)
-            pairs.append(("rft.au", person))
-    date = ref.year
-    month = ref.get("month").lower()[:3]
-    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-    if month in months:
-        date += f"-{months.index(month) + 1:02d}"
-    pairs.append(("rft.date", date))
-    if ref.get("pages"):
-        start, end = page_range(ref.fields["pages"])
+        pairs += [("rft.title", get("title")), ("rft.publisher", get("publisher"))]
+        pairs += [("rft.identifier", get("URL"))]
+    pairs += _coins_creators(item)
+    issued = (item.get("issued") or {}).get("date-parts", [[]])[0]
+    if issued:
+        pairs.append(("rft.date", "-".join([str(issued[0]), *(f"{p:02d}" for p in issued[1:3])])))
+    if get("page"):
+        start, end = page_range(get("page"))
         pairs += [("rft.pages", f"{start}-{end}" if end else start), ("rft.spage", start), ("rft.epage", end)]
-    if ref.get("issn"):
-        pairs.append(("rft.issn", ref.get("issn")))
-    if ref.get("doi"):
-        pairs.append(("rft_id", f"info:doi/{ref.get('doi')}"))
-    if ref.get("url"):
-        pairs.append(("rft_id", ref.get("url")))
+    if get("ISSN"):
+        pairs.append(("rft.issn", get("ISSN")))
+    if get("DOI"):
+        pairs.append(("rft_id", f"info:doi/{get('DOI')}"))
+    if get("URL"):
+        pairs.append(("rft_id", get("URL")))
     return [(k, v) for k, v in pairs if v]
 
 
@@ -246,11 +254,15 @@ def cite_box(page_ref: Reference, harvard_html: str, site: SiteInfo) -> str:
 
 
 def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ()) -> str:
-    """``<meta>`` tags for the page itself, read by Zotero, Google Scholar and others."""
+    """``<meta>`` tags for the page itself, read by Zotero, Google Scholar and others.
+
+    No ``citation_author``: the page's author is the knowledge base's editors, a corporate
+    name, which Zotero's Embedded Metadata translator would split into a first and a last
+    name ("Editors of Multi-agency working in the early" / "Years"); the site's name is
+    given as ``citation_publisher`` and ``og:site_name`` instead."""
     tags_text = "; ".join(tags)
     metas = [
         ("name", "citation_title", page_ref.title),
-        ("name", "citation_author", site.author),
         ("name", "citation_publication_date", site.date.strftime("%Y/%m/%d")),
         ("name", "citation_date", site.date.strftime("%Y/%m/%d")),
         ("name", "citation_publisher", site.name),

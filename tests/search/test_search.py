@@ -76,9 +76,9 @@ def test_filter_validation_names_the_argument() -> None:
     kinds, tags = ["event", "term"], ["co-location", "roles"]
     with pytest.raises(KBError, match=r"^kind 'trem' is unknown \(did you mean term\?\)"):
         Filters(kinds=frozenset({"trem"})).validate(kinds, tags)
-    with pytest.raises(KBError, match="^tag 'colocation' is unknown"):
+    with pytest.raises(KBError, match=r"^tag 'colocation' is unknown"):
         Filters(tags=frozenset({"colocation"})).validate(kinds, tags)
-    with pytest.raises(KBError, match="^year_from 2010 is after year_to 2000"):
+    with pytest.raises(KBError, match=r"^year_from 2010 is after year_to 2000"):
         Filters(year_from=2010, year_to=2000).validate(kinds, tags)
     Filters(kinds=frozenset({"term"}), tags=frozenset({"nope"})).validate(kinds, None)
 
