@@ -4,15 +4,23 @@ The entries keep their fields and values (braces included, so corporate authors 
 double braces and ``month = mar`` stays a macro); the types are those biblatex's data
 model and Zotero's BibTeX import translator (``BibTeX.js``) both read:
 
-==========================  ===================  ====================================
-bibliography.bib            exported as          Zotero reads
-==========================  ===================  ====================================
-``@misc`` with a ``url``    ``@online``          web page (``urldate``: accessed)
-``@misc``, ``legislation``  ``@legislation``     bill (biblatex's type for statutes;
-                                                 Zotero has no BibTeX type for a statute;
-                                                 ``howpublished`` keeps "c. 31" in Extra)
-other types                 as written           book, book section, report, article...
-==========================  ===================  ====================================
+==============================  ================  =======================================
+bibliography.bib                exported as       Zotero reads
+==============================  ================  =======================================
+``@misc`` with a ``url``        ``@online``       web page (``urldate``: accessed;
+                                                  ``howpublished`` joins ``note``, which
+                                                  biblatex's ``@online`` has)
+``@misc``, ``legislation``      ``@misc``         document (biber's ``@legislation`` takes
+                                                  no fields at all: 4 warnings an Act; the
+                                                  chapter stays in ``howpublished``)
+``@book`` with editors only     ``@collection``   book, the editors as editors
+``@incollection`` no editor     ``@inbook``       book section
+``@inbook`` no ``booktitle``    ``@book``         book
+other types                     as written        book, book section, report, article...
+==============================  ================  =======================================
+
+A ``@misc``'s ``publisher`` is written as its ``organization`` (the field biblatex gives
+``@misc``). With these, biber's ``--validate-datamodel`` reports no warning.
 
 The editors' provenance (``annote``, ``seed:NNN`` keywords) is left out of every export.
 """
@@ -27,8 +35,6 @@ from .csl import MONTH_MACROS, csl_type, public_keywords
 
 #: fields kept out of every export (provenance notes for the editors)
 PRIVATE_FIELDS: frozenset[str] = frozenset({"annote"})
-#: CSL types whose BibTeX type is not the one in the bibliography
-EXPORT_TYPE: dict[str, str] = {"webpage": "online", "legislation": "legislation"}
 
 
 def public_reference(ref: Reference) -> Reference:
@@ -45,9 +51,26 @@ def public_reference(ref: Reference) -> Reference:
 
 def export_type(ref: Reference) -> str:
     """The entry type written for ``ref`` (see the module's table)."""
-    if ref.entry_type == "misc":
-        return EXPORT_TYPE.get(csl_type(ref), "misc")
-    return ref.entry_type
+    kind = ref.entry_type
+    if kind == "misc":
+        return "online" if csl_type(ref) == "webpage" else "misc"
+    if kind == "book" and ref.fields.get("editor") and not ref.fields.get("author"):
+        return "collection"
+    if kind == "incollection" and not ref.fields.get("editor"):
+        return "inbook"
+    if kind == "inbook" and not ref.fields.get("booktitle"):
+        return "book"
+    return kind
+
+
+def export_fields(ref: Reference, kind: str) -> dict[str, str]:
+    """``ref``'s public fields as written for an entry of type ``kind`` (see the module docstring)."""
+    fields = dict(public_reference(ref).fields)
+    if kind == "online" and "howpublished" in fields:
+        fields["note"] = "; ".join(v for v in (fields.get("note", ""), fields.pop("howpublished")) if v)
+    if kind == "misc" and "publisher" in fields and "organization" not in fields:
+        fields["organization"] = fields.pop("publisher")
+    return fields
 
 
 def to_bibtex(references: Iterable[Reference]) -> str:
@@ -60,9 +83,8 @@ def to_bibtex(references: Iterable[Reference]) -> str:
     library = Library()
     for ref in references:
         kind = export_type(ref)
-        ref = public_reference(ref)
         fields = []
-        for name, value in ref.fields.items():
+        for name, value in export_fields(ref, kind).items():
             if name == "month" and value.strip().lower() in MONTH_MACROS:  # keep `month = mar` a macro
                 fields.append(Field(name, value.strip().lower(), enclosing="no-enclosing"))
             else:
