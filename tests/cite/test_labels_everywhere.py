@@ -115,12 +115,12 @@ def test_kb_search_json_and_text_print_the_one_label(
 
 
 def test_search_page_data_carries_the_one_label(indexed: Path, expected: dict[str, tuple[str, str]]) -> None:
-    from indexer.site.search_assets import index_document
     from indexer.search.store import load_index
+    from indexer.site.search_assets import index_document
 
     bib = load_bibliography(indexed / "bibliography.bib")
     document = index_document(load_index(indexed, "fake/hashing-64"), bib, load_style(bib.path))
-    for key, (parenthetical, narrative) in expected.items():
+    for key, (_parenthetical, narrative) in expected.items():
         assert document["references"][key]["cite"] == narrative
     texts = " ".join(c["text"] for c in document["chunks"] if c["id"].startswith("findings/every-work"))
     for parenthetical, narrative in expected.values():
