@@ -2,6 +2,7 @@
 
 Pure functions; the MkDocs plugin only places what they return:
 
+* ``evidence_files``: the per-claim evidence table as ``evidence.csv`` and ``.json``;
 * ``download_files``: a folder's ``references.bib``, ``.ris`` and ``.json`` (CSL-JSON),
   written by ``indexer.export``; for the whole bibliography and for each entry page;
 * ``export_control``: the "Export these references" links, with a COinS span
@@ -32,6 +33,7 @@ from urllib.parse import quote, urljoin
 from ..cite.csl import CSLItem, name_text, to_csl
 from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
 from ..corpus.bibliography import Reference
+from ..corpus.citations import Labels
 from ..corpus.entries import Entry
 from .markup import format_date
 
@@ -65,6 +67,15 @@ def build_date() -> dt.date:
 def download_files(folder: str, references: Sequence[Reference]) -> dict[str, str]:
     """``{folder/references.bib: text, ...}`` in every export format."""
     return {f"{folder}/{EXPORT_STEM}{SUFFIX[fmt]}": export(references, fmt) for fmt in FORMATS}
+
+
+def evidence_files(entries: Sequence[Entry], labels: Labels, folder: str = BIBLIOGRAPHY_FOLDER) -> dict[str, str]:
+    """``{folder/evidence.csv: text, folder/evidence.json: text}``: the per-claim evidence table
+    (``indexer.cite.evidence``, as ``kb evidence`` writes it), for the site's downloads."""
+    from ..cite.evidence import EVIDENCE_FORMATS, evidence_export, evidence_rows
+
+    rows = evidence_rows(entries, labels)
+    return {f"{folder}/evidence.{fmt}": evidence_export(rows, fmt) for fmt in EVIDENCE_FORMATS}
 
 
 def download_name(folder: str, fmt: str) -> str:
@@ -290,6 +301,7 @@ __all__ = [
     "coins_span",
     "download_files",
     "download_name",
+    "evidence_files",
     "export_control",
     "highwire_meta",
     "page_citation_html",

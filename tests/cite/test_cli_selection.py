@@ -118,3 +118,14 @@ def test_evidence_csv_cells_are_never_formulas() -> None:
     row = EvidenceRow("e", "=HYPERLINK(1)", "finding", "", "u", "+1 claim", "k", "K, 2000", "", "@x")
     cells = next(csv.DictReader(io.StringIO(to_csv([row]))))
     assert cells["title"] == "'=HYPERLINK(1)" and cells["sentence"] == "'+1 claim" and cells["prefix"] == "'@x"
+
+
+def test_site_evidence_downloads_are_what_kb_evidence_writes(project: Path) -> None:
+    from indexer.site.export_assets import evidence_files
+
+    corpus = load_corpus(project / "corpus")
+    labels = citation_labels(load_bibliography(project / "bibliography.bib").references)
+    files = evidence_files(corpus.entries, labels)
+    assert sorted(files) == ["bibliography/evidence.csv", "bibliography/evidence.json"]
+    written = run("evidence", "--root", str(project)).stdout_bytes.decode("utf-8")
+    assert files["bibliography/evidence.csv"] == written

@@ -58,13 +58,22 @@ def expected(project: Path) -> dict[str, tuple[str, str]]:
     return {key: (label.parenthetical, label.narrative) for key, label in labels.items()}
 
 
+def _fake_embedder_class() -> type:
+    """tests/conftest.py's FakeEmbedder (imported by path: each test folder has a conftest)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kb_root_conftest", REPO / "tests" / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return type(module.FakeEmbedder())
+
+
+FakeEmbedder = _fake_embedder_class()
+
+
 @pytest.fixture(scope="module")
 def indexed(project: Path) -> Path:
-    import sys
-
-    sys.path.insert(0, str(REPO / "tests"))
-    from conftest import FakeEmbedder
-
     indexer.search.build.build_index(project, embedder=FakeEmbedder)
     return project
 
@@ -89,8 +98,6 @@ def test_pages_print_the_one_label(project: Path, expected: dict[str, tuple[str,
 def test_kb_search_json_and_text_print_the_one_label(
     indexed: Path, expected: dict[str, tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conftest import FakeEmbedder
-
     real_open = indexer.search.query.open_searcher
     monkeypatch.setattr(indexer.search.query, "open_searcher",
                         lambda root, mode="hybrid": real_open(root, mode, embedder=FakeEmbedder()))
