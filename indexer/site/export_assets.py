@@ -271,22 +271,26 @@ def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ())
     name, which Zotero's Embedded Metadata translator would split into a first and a last
     name ("Editors of Multi-agency working in the early" / "Years"); the site's name is
     given as ``citation_publisher`` and ``og:site_name`` instead."""
-    tags_text = "; ".join(tags)
+    item = to_csl(page_ref)  # the one mapping: title, publisher, date and address from the CSL item
+    title, url = str(item.get("title", "")), str(item.get("URL", ""))
+    issued = (item.get("issued") or {}).get("date-parts", [[]])[0]
+    date = "/".join([str(issued[0]), *(f"{p:02d}" for p in issued[1:3])]) if issued else ""
+    date = site.date.strftime("%Y/%m/%d") if len(issued) < 3 else date  # the page's own day
     metas = [
-        ("name", "citation_title", page_ref.title),
-        ("name", "citation_publication_date", site.date.strftime("%Y/%m/%d")),
-        ("name", "citation_date", site.date.strftime("%Y/%m/%d")),
-        ("name", "citation_publisher", site.name),
+        ("name", "citation_title", title),
+        ("name", "citation_publication_date", date),
+        ("name", "citation_date", date),
+        ("name", "citation_publisher", str(item.get("publisher", "")) or site.name),
         ("name", "citation_language", "en"),
-        ("name", "citation_keywords", tags_text),
+        ("name", "citation_keywords", "; ".join(tags)),
         ("name", "DC.type", "webpage"),
         ("property", "og:type", "website"),
-        ("property", "og:title", page_ref.title),
+        ("property", "og:title", title),
         ("property", "og:site_name", site.name),
     ]
     if site.url:
-        metas.insert(4, ("name", "citation_public_url", page_ref.get("url")))
-        metas.append(("property", "og:url", page_ref.get("url")))
+        metas.insert(4, ("name", "citation_public_url", url))
+        metas.append(("property", "og:url", url))
     return "\n".join(
         f'<meta {attr}="{name}" content="{html.escape(value, quote=True)}">' for attr, name, value in metas if value
     )
