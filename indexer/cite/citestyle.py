@@ -27,6 +27,7 @@ from typing import Any
 
 from ..corpus.bibliography import Bibliography, Reference, load_bibliography
 from ..corpus.citations import AuthorDate
+from .citeproc_fixes import no_double_punctuation, suppress_substituted_names
 from .csl import CSLItem, for_style, to_csl
 
 DEFAULT_STYLE = Path(__file__).parent.parent / "data" / "harvard-cite-them-right.csl"
@@ -62,53 +63,6 @@ def _escape(value: Any) -> Any:
     if isinstance(value, dict) and "date-parts" not in value:
         return {k: _escape(v) for k, v in value.items()}
     return value
-
-
-def suppress_substituted_names() -> None:
-    """Make citeproc-py follow two CSL rules it misses. First, a name variable that took the author's
-    place (``<substitute>``: an edited book's editors) is not printed again ("... (eds) (2003)
-    Title. Edited by ..."). citeproc-py records the substitution but checks it only for text
-    variables; this patch checks it for names too (idempotent)."""
-    from citeproc.model import Names, VariableError
-
-    if getattr(Names, "_kb_substitution_checked", False):
-        return
-    original = Names.process
-
-    def process(self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
-        variable = self.get("variable") or ""
-        try:
-            repressed = (context if context is not None else self).get_layout().repressed.get(self.tag, [])
-        except (IndexError, AttributeError):
-            repressed = []
-        roles = [role for role in variable.split() if role not in repressed]
-        if not repressed or len(roles) == len(variable.split()):
-            return original(self, item, names_context, context, **kwargs)
-        if not roles:
-            raise VariableError
-        self.set("variable", " ".join(roles))
-        try:
-            return original(self, item, names_context, context, **kwargs)
-        finally:
-            self.set("variable", variable)
-
-    Names.process = process
-    Names._kb_substitution_checked = True
-    # and a label's text-case="title" ("(Eds.)" in APA): citeproc-py applies title case only
-    # for a known English language, and passes none for labels (the locale's terms are English)
-    from citeproc.model import Label
-
-    label_case = Label.case
-    Label.case = lambda self, text, language=None: label_case(self, text, language or "en")
-
-
-#: a title's own ? or ! followed by the style's full stop ("Is It Feasible?." -> "Is It Feasible?")
-_DOUBLE_PUNCT_RE = re.compile(r"([?!])((?:</[a-z]+>|[\'’”\"])*)\.")
-
-
-def no_double_punctuation(fragment: str) -> str:
-    """``?.`` and ``!.`` as ``?`` and ``!`` (CSL's rule, which pandoc applies and citeproc-py does not)."""
-    return _DOUBLE_PUNCT_RE.sub(r"\1\2", fragment)
 
 
 def linkify_urls(fragment: str) -> str:
@@ -192,15 +146,25 @@ class CitationStyle:
         return cls.from_bibliography(load_bibliography(bib_path), style_path)
 
     @classmethod
-    def from_bibliography(cls, bib: Bibliography, style_path: Path | None = None) -> CitationStyle:
+    def from_bibliography(
+        cls, bib: Bibliography, style_path: Path | None = None, references: bool = True
+    ) -> CitationStyle:
+        """The bibliography in the style; ``references=False`` leaves the full references to be
+        formatted when first asked for (labels alone need only the in-text citations)."""
         path = style_path or DEFAULT_STYLE
         items = {key: to_csl(ref) for key, ref in bib.references.items()}
         self = cls(bib, path, items)
         self._read_layout()
         self._engine = self._make_engine(items)
         self._assign_year_suffixes()
-        self._render_bibliography()
+        if references:
+            self._render_bibliography()
         return self
+
+    def _bibliography(self) -> dict[str, str]:
+        if not self._order and self.items:
+            self._render_bibliography()
+        return self._refs
 
     # -- engine -------------------------------------------------------------------------
 
@@ -342,18 +306,19 @@ class CitationStyle:
 
     def reference_raw(self, key: str) -> str:
         """The full reference as the formatter gives it (HTML; URLs left as text)."""
-        return self._refs[key]
+        return self._bibliography()[key]
 
     def reference_html(self, key: str) -> str:
         """The full reference as HTML (``<i>`` for titles, URLs as links), as in the bibliography."""
-        return linkify_urls(self._refs[key])
+        return linkify_urls(self._bibliography()[key])
 
     def reference_text(self, key: str) -> str:
         """The full reference as plain text (for a ``title`` attribute)."""
-        return plain(self._refs[key])
+        return plain(self._bibliography()[key])
 
     def sorted_keys(self) -> list[str]:
         """Every key, in the style's bibliography order."""
+        self._bibliography()
         return list(self._order)
 
 

@@ -40,5 +40,5 @@ def citation_labels(references: Mapping[str, Reference], style_path: Path | None
         if len(_CACHE) > 8:
             _CACHE.clear()
         bib = Bibliography(Path("."), dict(references), ())
-        _CACHE[cache_key] = CitationStyle.from_bibliography(bib, path).labels() if references else {}
+        _CACHE[cache_key] = CitationStyle.from_bibliography(bib, path, references=False).labels() if references else {}
     return _CACHE[cache_key]
