@@ -20,8 +20,8 @@ from .bibliography import Bibliography, load_bibliography
 from .citations import Citation, LineIndex, citation_errors, mask_code, parse_citations
 from .entries import Corpus, Entry, load_corpus
 from .html_rules import check_body
-from .project import BIBLIOGRAPHY, CORPUS_DIR
 from .markdown import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths, split_sections
+from .project import BIBLIOGRAPHY, CORPUS_DIR
 from .synthesis import check_synthesis, in_synthesis, source_documents, synthesis_blocks
 
 #: an inline link as Python-Markdown reads it: the text may hold one level of brackets and
