@@ -90,7 +90,7 @@ def test_page_exports_sources_and_body_citations(project: Path) -> None:
     assert "no entry with id 'co-location-what-it-achieve'" in missing.output
     assert "did you mean co-location-what-it-achieves" in missing.output
     nothing = run("cite", "--root", str(project))
-    assert nothing.exit_code == 1 and "give one or more KEYs or --page" in nothing.output
+    assert nothing.exit_code == 1 and "give one or more KEYs, --page ENTRY_ID, --all" in nothing.output
 
 
 def test_output_file_is_written_atomically(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,8 @@ to CSL-JSON (``indexer.csl``), gives same-author same-year works their year suff
   (``"McInnes"``, ``"2007, p. 21"``), so that a caller can build the parenthetical
   ``(McInnes, 2007, p. 21)``, the narrative ``McInnes (2007, p. 21)`` and the
   author-suppressed ``(2007, p. 21)`` forms from the style's own output;
+* ``label(key)`` / ``labels()``: the in-text label as plain text (``McInnes``, ``2007a``),
+  what ``kb search``, the search page and the chunk text show (``indexer.cite.labels``);
 * ``reference_html(key)`` / ``reference_text(key)``: the full reference;
 * ``sorted_keys()``: every key in the style's bibliography order.
 
@@ -24,10 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.bibliography import Bibliography, Reference, load_bibliography
-from .csl import CSLItem, to_csl
+from ..corpus.citations import AuthorDate
+from .citeproc_fixes import no_double_punctuation, suppress_substituted_names
+from .csl import CSLItem, for_style, to_csl
 
 DEFAULT_STYLE = Path(__file__).parent.parent / "data" / "harvard-cite-them-right.csl"
 DEFAULT_LOCALE = "en-GB"
+#: the language of a style that names none, by the style file's stem (APA 7 is American)
+STYLE_LOCALES: dict[str, str] = {"apa": "en-US"}
 _SENTINEL = "\ue000KBAUTHOR\ue001"
 _TAG_RE = re.compile(r"<[^>]+>")
 _URL_RE = re.compile(r"https?://[^\s<>\"]+")
@@ -140,15 +146,25 @@ class CitationStyle:
         return cls.from_bibliography(load_bibliography(bib_path), style_path)
 
     @classmethod
-    def from_bibliography(cls, bib: Bibliography, style_path: Path | None = None) -> CitationStyle:
+    def from_bibliography(
+        cls, bib: Bibliography, style_path: Path | None = None, references: bool = True
+    ) -> CitationStyle:
+        """The bibliography in the style; ``references=False`` leaves the full references to be
+        formatted when first asked for (labels alone need only the in-text citations)."""
         path = style_path or DEFAULT_STYLE
         items = {key: to_csl(ref) for key, ref in bib.references.items()}
         self = cls(bib, path, items)
         self._read_layout()
         self._engine = self._make_engine(items)
         self._assign_year_suffixes()
-        self._render_bibliography()
+        if references:
+            self._render_bibliography()
         return self
+
+    def _bibliography(self) -> dict[str, str]:
+        if not self._order and self.items:
+            self._render_bibliography()
+        return self._refs
 
     # -- engine -------------------------------------------------------------------------
 
@@ -162,7 +178,9 @@ class CitationStyle:
 
         tree = ET.parse(self.style_path)
         # the style's own default locale, else British English (the site's language)
-        self.locale = tree.getroot().get("default-locale") or DEFAULT_LOCALE
+        self.locale = (
+            tree.getroot().get("default-locale") or STYLE_LOCALES.get(self.style_path.stem) or DEFAULT_LOCALE
+        )
         ns = {"csl": "http://purl.org/net/xbiblio/csl"}
         layout = tree.find("csl:citation/csl:layout", ns)
         if layout is not None:
@@ -174,9 +192,11 @@ class CitationStyle:
         from citeproc import VARIABLES, CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
+        suppress_substituted_names()
         allowed = {v.replace("_", "-") for v in VARIABLES} | {"id", "type"}
         data = [
-            {k: v if k in ("id", "type") else _escape(v) for k, v in item.items() if k in allowed}
+            {k: v if k in ("id", "type") else _escape(v) for k, v in for_style(item, self.style_path.stem).items()
+             if k in allowed}
             for item in items.values()
         ]
         return CitationStylesBibliography(self._style(), CiteProcJSON(data), formatter.html)
@@ -232,7 +252,7 @@ class CitationStyle:
             engine.register(Citation([CitationItem(key)]))
         try:
             engine.sort()
-            rendered = [str(entry) for entry in engine.bibliography()]
+            rendered = [no_double_punctuation(str(entry)) for entry in engine.bibliography()]
             lower = {k.lower(): k for k in self.items}
             order = [lower[k] for k in engine.keys]
             self._refs = dict(zip(order, rendered, strict=True))
@@ -275,16 +295,30 @@ class CitationStyle:
         self._parts[cache_key] = parts
         return parts
 
+    def label(self, key: str) -> AuthorDate:
+        """The in-text label of ``key`` as plain text: ``AuthorDate("McInnes", "2007a")``."""
+        parts = self.parts(key)
+        return AuthorDate(plain(parts.author), plain(parts.rest))
+
+    def labels(self) -> dict[str, AuthorDate]:
+        """Every key's in-text label (``label``), in the bibliography's order."""
+        return {key: self.label(key) for key in self.items}
+
+    def reference_raw(self, key: str) -> str:
+        """The full reference as the formatter gives it (HTML; URLs left as text)."""
+        return self._bibliography()[key]
+
     def reference_html(self, key: str) -> str:
         """The full reference as HTML (``<i>`` for titles, URLs as links), as in the bibliography."""
-        return linkify_urls(self._refs[key])
+        return linkify_urls(self._bibliography()[key])
 
     def reference_text(self, key: str) -> str:
         """The full reference as plain text (for a ``title`` attribute)."""
-        return plain(self._refs[key])
+        return plain(self._bibliography()[key])
 
     def sorted_keys(self) -> list[str]:
         """Every key, in the style's bibliography order."""
+        self._bibliography()
         return list(self._order)
 
 
@@ -320,6 +354,6 @@ def render_items(items: list[CSLItem], style_path: Path | None = None, links: bo
     engine = style._make_engine({str(item["id"]): item for item in items})
     for item in items:
         engine.register(Citation([CitationItem(str(item["id"]))]))
-    rendered = [str(entry) for entry in engine.bibliography()]
+    rendered = [no_double_punctuation(str(entry)) for entry in engine.bibliography()]
     lower = {str(item["id"]).lower(): str(item["id"]) for item in items}
     return {lower[k]: linkify_urls(text) if links else text for k, text in zip(engine.keys, rendered, strict=True)}

@@ -1,8 +1,8 @@
-"""Convert bibliography ``Reference`` objects to CSL-JSON, the input of every CSL processor.
+"""The one mapping from a bibliography entry to a CSL-JSON item, the input of every CSL
+processor and of every export (RIS, COinS and the HTML meta tags are read from the item).
 
-Pure functions, no CSL processor imported: the website renders the items with
-citeproc-py, and the citation export reuses them as they are. BibTeX types map to
-CSL types the way pandoc and Zotero map them:
+Pure functions, no CSL processor imported. BibTeX types map to CSL types the way pandoc
+and Zotero map them:
 
 =================================  =======================================
 BibTeX                             CSL
@@ -15,13 +15,26 @@ BibTeX                             CSL
 ``@inproceedings``                 ``paper-conference``
 ``@phdthesis``, ``@mastersthesis`` ``thesis``
 ``@misc`` with ``legislation``     ``legislation``
-in its keywords
+in its keywords (``@legislation``)
 ``@misc`` with a ``url``           ``webpage``
+(``@online``, ``@www``)
 other ``@misc``                    ``document``
 =================================  =======================================
 
-Braced corporate authors (``{{Department for Education and Skills}}``) become
-literal names; ``Last, First`` and ``First Last`` become family and given names.
+Fields (both the bibliography's current conventions and the corrected ones are read):
+
+* names: braced corporate names are literal, personal names in bibtexparser's parts;
+  a report, web page, document or Act with no author takes its ``organization`` or
+  ``institution`` as author;
+* a book's ``number`` (``Cm 5860``, ``HC 330``) is the ``collection-number`` of its
+  ``series`` (what both styles print); a report's is its ``number`` and its ``type`` the
+  ``genre`` (``DfES Research Brief RB473``); an article's is the ``issue``;
+* an Act's chapter (``chapter``, ``number`` or ``c. 31`` inside ``howpublished``) is its
+  ``number`` (what Zotero calls the public law number), written ``c. 31``;
+* ``howpublished`` is prose about the work: it goes to ``note`` (no style prints it), never
+  to ``medium``;
+* dates: ``year`` + ``month`` (``mar``, ``3``, ``March``) as ``issued``; ``urldate`` as
+  ``accessed``; the keywords without the editors' provenance (``seed:NNN``).
 """
 
 from __future__ import annotations
@@ -29,25 +42,32 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..corpus.bibliography import Reference, clean, is_corporate, split_names
+from ..corpus.bibliography import Reference, person_name, split_names
 
 CSLItem = dict[str, Any]
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+#: the one month table: English month names, 1-based by position
+MONTH_NAMES: tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+#: BibTeX's month macros (``month = mar``)
+MONTH_MACROS: tuple[str, ...] = tuple(name[:3].lower() for name in MONTH_NAMES)
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_PARTICLE_RE = re.compile(r"^[a-z]")
+_ACT_CHAPTER_RE = re.compile(r"\bc(?:hapter)?\.?\s*(\d+[A-Za-z]?)\b")
+_PROVENANCE_RE = re.compile(r"^seed(?::|-)", re.IGNORECASE)
+
+
+def month_number(value: str) -> int | None:
+    """``3``, ``mar``, ``Mar.``, ``March``, ``sept`` -> 3 / 9; anything else -> None."""
+    text = value.strip().lower().rstrip(".")
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    if len(text) >= 3:
+        for number, name in enumerate(MONTH_NAMES, start=1):
+            if name.lower().startswith(text):
+                return number
+    return None
 
 
 def keywords(ref: Reference) -> list[str]:
@@ -55,18 +75,26 @@ def keywords(ref: Reference) -> list[str]:
     return [k.strip() for k in re.split(r"[,;]", ref.get("keywords")) if k.strip()]
 
 
+def public_keywords(ref: Reference) -> list[str]:
+    """The keywords without the editors' provenance (``seed:NNN``, ``seed-source``)."""
+    return [k for k in keywords(ref) if not _PROVENANCE_RE.match(k)]
+
+
 def csl_type(ref: Reference) -> str:
     """The CSL item type for a reference (see the module's table)."""
     kind = ref.entry_type
     if kind in ("incollection", "inbook"):
         return "chapter" if ref.get("booktitle") else "book"
+    if kind == "legislation" or (kind == "misc" and "legislation" in keywords(ref)):
+        return "legislation"
+    if kind in ("online", "www", "electronic"):
+        return "webpage"
     if kind == "misc":
-        if "legislation" in keywords(ref):
-            return "legislation"
         return "webpage" if ref.get("url") else "document"
     return {
         "article": "article-journal",
         "book": "book",
+        "collection": "book",
         "booklet": "pamphlet",
         "inproceedings": "paper-conference",
         "manual": "report",
@@ -74,38 +102,20 @@ def csl_type(ref: Reference) -> str:
         "online": "webpage",  # biblatex types (bibdata branch): @online web pages, @collection edited books
         "collection": "book",
         "phdthesis": "thesis",
+        "thesis": "thesis",
+        "report": "report",
         "techreport": "report",
         "unpublished": "manuscript",
     }.get(kind, "document")
 
 
 def csl_name(name: str) -> dict[str, str]:
-    """One BibTeX name as a CSL name: literal for corporate names, else family and given.
-
-    ``Last, First``, ``von Last, Jr, First`` and ``First von Last`` are understood;
-    lowercase words before the family name are its particle (``van der``).
-    """
-    if is_corporate(name):
-        return {"literal": clean(name)}
-    out: dict[str, str] = {}
-    if "," in name:
-        parts = [clean(p) for p in name.split(",")]
-        family_words, out["given"] = parts[0].split(), parts[-1]
-        if len(parts) == 3:
-            out["suffix"] = parts[1]
-    else:
-        words = clean(name).split()
-        if len(words) < 2:
-            return {"literal": clean(name)}
-        first_lower = next((i for i, w in enumerate(words[:-1]) if _PARTICLE_RE.match(w)), len(words) - 1)
-        out["given"] = " ".join(words[:first_lower])
-        family_words = words[first_lower:]
-    particle = []
-    while len(family_words) > 1 and _PARTICLE_RE.match(family_words[0]):
-        particle.append(family_words.pop(0))
-    out["family"] = " ".join(family_words)
-    if particle:
-        out["non-dropping-particle"] = " ".join(particle)
+    """One BibTeX name as a CSL name: literal for corporate (and one-word) names, else family,
+    given, particle and suffix as bibtexparser splits them (``bibliography.person_name``)."""
+    parts = person_name(name)
+    if parts.literal:
+        return {"literal": parts.literal}
+    out = {"family": parts.last, "given": parts.first, "non-dropping-particle": parts.von, "suffix": parts.jr}
     return {k: v for k, v in out.items() if v}
 
 
@@ -119,8 +129,7 @@ def csl_date(year: str, month: str = "", day: str = "") -> dict[str, Any] | None
     if not re.fullmatch(r"\d{4}", year.strip()):
         return {"literal": year.strip()} if year.strip() else None
     parts = [int(year)]
-    m = month.strip().lower().rstrip(".")
-    number = _MONTHS.get(m) or (int(m) if m.isdigit() and 1 <= int(m) <= 12 else None)
+    number = month_number(month)
     if number:
         parts.append(number)
         if day.strip().isdigit():
@@ -136,30 +145,53 @@ def iso_date(value: str) -> dict[str, Any] | None:
     return {"date-parts": [[int(p) for p in match.groups() if p]]}
 
 
+def act_chapter(ref: Reference) -> str:
+    """An Act's chapter as ``c. 31``: from ``chapter``, ``number`` or ``howpublished``."""
+    for field in ("chapter", "number"):
+        value = ref.get(field)
+        if value:
+            match = _ACT_CHAPTER_RE.search(value)
+            return f"c. {match.group(1)}" if match else (f"c. {value}" if value.isdigit() else value)
+    match = _ACT_CHAPTER_RE.search(ref.get("howpublished"))
+    return f"c. {match.group(1)}" if match else ""
+
+
+def name_text(name: dict[str, str]) -> str:
+    """A CSL name as one string, family first: ``van der Berg, Anna``; a literal name whole."""
+    if "literal" in name:
+        return name["literal"]
+    family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
+    return ", ".join(p for p in (family, name.get("given", ""), name.get("suffix", "")) if p)
+
+
+def _corporate_author(ref: Reference, kind: str) -> list[dict[str, str]]:
+    if ref.fields.get("author") or ref.fields.get("editor"):
+        return []
+    if kind not in ("report", "webpage", "document", "legislation", "pamphlet"):
+        return []
+    corporate = ref.get("organization") or ref.get("institution")
+    return [{"literal": corporate}] if corporate else []
+
+
 def to_csl(ref: Reference) -> CSLItem:
-    """One reference as a CSL-JSON item (``id`` is the BibTeX key)."""
+    """One reference as a CSL-JSON item (``id`` is the BibTeX key); see the module docstring."""
     kind = csl_type(ref)
     item: CSLItem = {"id": ref.key, "type": kind}
-    author = ref.fields.get("author")
-    if author:
-        item["author"] = csl_names(author)
-    elif kind in ("report", "webpage", "document", "legislation") and not ref.get("editor"):
-        corporate = ref.get("organization") or ref.get("institution")
-        if corporate:
-            item["author"] = [{"literal": corporate}]
+    if ref.fields.get("author"):
+        item["author"] = csl_names(ref.fields["author"])
+    elif _corporate_author(ref, kind):
+        item["author"] = _corporate_author(ref, kind)
     if ref.fields.get("editor"):
         item["editor"] = csl_names(ref.fields["editor"])
     item["title"] = ref.title
-    if ref.get("chapter"):
-        item["chapter-number"] = ref.get("chapter")
     container = ref.get("booktitle") if kind in ("chapter", "paper-conference") else ref.get("journal")
+    if kind == "webpage":
+        container = ref.get("journal") or ref.get("booktitle")
     if container:
         item["container-title"] = container
-    publisher = ref.get("publisher") or (
-        ref.get("institution") or ref.get("organization") or ref.get("school")
-        if kind in ("report", "thesis", "webpage", "document", "pamphlet")
-        else ""
-    )
+    if kind != "legislation" and ref.get("chapter"):
+        item["chapter-number"] = ref.get("chapter")
+    publisher = ref.get("publisher") or ref.get("institution") or ref.get("organization") or ref.get("school")
     if publisher:
         item["publisher"] = publisher
     simple = {
@@ -171,18 +203,28 @@ def to_csl(ref: Reference) -> CSLItem:
         "doi": "DOI",
         "isbn": "ISBN",
         "issn": "ISSN",
-        "note": "note",
-        "howpublished": "medium",
         "type": "genre",
     }
     for field, variable in simple.items():
         value = ref.get(field)
         if value:
             item[variable] = value
-    if ref.get("number"):
-        item["issue" if kind == "article-journal" else "number"] = ref.get("number")
+    number = ref.get("number")
+    if kind == "legislation":
+        chapter = act_chapter(ref) or number  # an Act's chapter, or a statutory instrument's number
+        if chapter:
+            item["number"] = chapter
+    elif number and kind == "article-journal":
+        item["issue"] = number
+    elif number and kind in ("book", "chapter") and (ref.get("series") or re.match(r"^(Cm|Cmnd|Cd|HC|HL)\b", number)):
+        item["collection-number"] = number
+    elif number:
+        item["number"] = number
         if kind == "report" and "genre" not in item:
             item["genre"] = "Report"  # BibTeX prints a numbered @techreport as "Technical Report N"
+    notes = [n for n in (ref.get("note"), ref.get("howpublished")) if n]
+    if notes:
+        item["note"] = "\n".join(notes)
     if ref.get("pages"):
         item["page"] = ref.get("pages").replace("–", "-")
     issued = csl_date(ref.year, ref.get("month"))
@@ -191,11 +233,33 @@ def to_csl(ref: Reference) -> CSLItem:
     accessed = iso_date(ref.get("urldate"))
     if accessed:
         item["accessed"] = accessed
-    if keywords(ref):
-        item["keyword"] = ", ".join(keywords(ref))
+    if public_keywords(ref):
+        item["keyword"] = ", ".join(public_keywords(ref))
     return item
 
 
 def to_csl_items(references: list[Reference]) -> list[CSLItem]:
     """Every reference as a CSL-JSON item, in the order given."""
     return [to_csl(ref) for ref in references]
+
+
+def for_style(item: CSLItem, style: str) -> CSLItem:
+    """``item`` as a style's rules want it printed (the exports keep the item whole).
+
+    * an Act's chapter follows its short title, as both styles cite UK Acts (``Children Act
+      2004, c. 31``), rather than CSL's ``number`` (which APA prints as a US "Pub. L. No.");
+    * APA 7 (``apa``): a publisher that repeats the (corporate) author is left out; a Command
+      or House of Commons paper's number is printed after its title, ``(Cm 5860)``.
+    """
+    if item.get("type") == "legislation" and item.get("number"):
+        chapter = item["number"]
+        item = {k: v for k, v in item.items() if k != "number"}
+        item["title"] = f"{item.get('title', '')}, {chapter}"
+    if style == "apa" and item.get("collection-number") and not item.get("number") and item.get("type") == "book":
+        # APA prints a report's number after the title, "(Cm 5860)", and no series number
+        item = {**item, "number": item["collection-number"]}
+    if style == "apa" and item.get("publisher"):
+        authors = [name_text(n) for n in item.get("author", [])]
+        if authors and item["publisher"].casefold() in {a.casefold() for a in authors}:
+            return {k: v for k, v in item.items() if k != "publisher"}
+    return item

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from ..corpus.project import check_root, find_root
-from ..problems import KBError
+from ..corpus.project import resolve_root as project_root
+from ..problems import ArgumentError, KBError
 
 ROOT_OPTION = click.option(
     "--root",
@@ -97,15 +97,14 @@ def _detach_stdout() -> None:
 
 
 def resolve_root(root: Path | None) -> Path:
-    """The project folder: ``--root`` checked, or found from the current folder."""
+    """The project folder (``corpus.project.resolve_root``): ``--root`` checked, or found from
+    the current folder."""
     try:
-        return find_root(root) if root is None else _explicit_root(root)
+        return project_root(root)
+    except ArgumentError as exc:
+        raise click.ClickException(exc.named({"root": "--root"})) from None
     except KBError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-def _explicit_root(root: Path) -> Path:
-    return check_root(root, f"--root {root}")
 
 
 def write_or_echo(text: str, output: Path | None) -> None:

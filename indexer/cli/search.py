@@ -7,8 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..problems import KBError
+from ..problems import ArgumentError, KBError
 from .common import MODES, OUTPUT_OPTION, ROOT_OPTION, KBCommand, resolve_root, write_or_echo
+
+#: the library's argument names -> this command's options
+OPTION_NAMES = {"kind": "--kind", "tag": "--tag", "year_from": "--year-from", "year_to": "--year-to",
+                "mode": "--mode", "top_k": "--top-k"}
 
 
 @click.command(cls=KBCommand)
@@ -105,8 +109,10 @@ def search(
             if len(queries) > 1:
                 click.echo("")
         if export_fmt:
-            from ..cite.export import search_export
+            from ..cite.load import search_export
 
             write_or_echo(search_export(project, found, export_fmt), output)
+    except ArgumentError as exc:  # the library names its arguments; the user typed options
+        raise click.ClickException(exc.named(OPTION_NAMES)) from None
     except KBError as exc:
         raise click.ClickException(str(exc)) from None

@@ -95,8 +95,12 @@ class Reference:
     line: int
 
     def get(self, name: str, default: str = "") -> str:
-        """A field's value with the protecting braces removed."""
-        return clean(self.fields.get(name, default))
+        """A field's value with the protecting braces removed (an address field as written:
+        ``--`` in a URL is two hyphens, not a dash)."""
+        value = self.fields.get(name, default)
+        if name in VERBATIM_FIELDS:
+            return value.strip()
+        return clean(value)
 
     @property
     def year(self) -> str:
@@ -135,6 +139,10 @@ class Bibliography:
         return self.references[key]
 
 
+#: fields whose value is an address or identifier, never decoded or reflowed
+VERBATIM_FIELDS = frozenset({"url", "doi", "isbn", "issn", "urldate"})
+
+
 def clean(value: str) -> str:
     """A BibTeX value for display: braces removed, ``--`` as an en dash, spaces folded."""
     text = _BRACES_RE.sub("", value).replace("--", "–").replace("\\&", "&")
@@ -142,37 +150,61 @@ def clean(value: str) -> str:
 
 
 def split_names(value: str) -> list[str]:
-    """Split an author list on top-level ' and ' (braced corporate names stay whole)."""
-    names: list[str] = []
-    depth = 0
-    current: list[str] = []
-    tokens = re.split(r"(\s+and\s+|[{}])", value)
-    for token in tokens:
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        if depth == 0 and re.fullmatch(r"\s+and\s+", token or ""):
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(token)
-    names.append("".join(current))
-    return [n.strip() for n in names if n.strip()]
+    """Split a name list on top-level ``and`` (bibtexparser's own splitting: a braced
+    corporate name stays whole)."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    return [n.strip() for n in split_multiple_persons_names(value) if n.strip()]
 
 
 def is_corporate(name: str) -> bool:
-    return name.startswith("{") and name.endswith("}")
+    """Whether one name of a list is a braced corporate name (``{Department of Health}``)."""
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and index < len(name) - 1:
+            return False  # "{A} {B}": two groups, a person's name written with braces
+    return True
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """One name in BibTeX's parts (``First von Last, Jr``), braces removed; a corporate or
+    one-word name is ``literal`` alone."""
+
+    literal: str = ""
+    first: str = ""
+    von: str = ""
+    last: str = ""
+    jr: str = ""
+
+    @property
+    def family(self) -> str:
+        """The family name with its particle: ``van der Berg``."""
+        return " ".join(p for p in (self.von, self.last) if p)
+
+
+def person_name(name: str) -> PersonName:
+    """A BibTeX name in its parts, by bibtexparser's ``parse_single_name_into_parts`` (BibTeX's
+    rules: ``First von Last``, ``von Last, First``, ``von Last, Jr, First``)."""
+    if is_corporate(name):
+        return PersonName(literal=clean(name))
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    parts = parse_single_name_into_parts(name, strict=False)
+    words = [clean(" ".join(p)) for p in (parts.first, parts.von, parts.last, parts.jr)]
+    first, von, last, jr = words
+    if not (first or von or jr) and len(last.split()) < 2 and "," not in name:
+        return PersonName(literal=last)
+    return PersonName(first=first, von=von, last=last, jr=jr)
 
 
 def family_name(name: str) -> str:
     """'McInnes, Karen' -> 'McInnes'; 'Karen McInnes' -> 'McInnes'; '{{DfES}}' -> 'DfES'."""
-    if is_corporate(name):
-        return clean(name)
-    if "," in name:
-        return clean(name.split(",", 1)[0])
-    parts = clean(name).split()
-    return parts[-1] if parts else clean(name)
+    parts = person_name(name)
+    return parts.literal or parts.last or parts.family
 
 
 def _quoted(text: str, limit: int = 60) -> str:

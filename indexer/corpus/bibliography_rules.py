@@ -142,10 +142,12 @@ def _keywords(ref: Reference) -> set[str]:
 
 
 def is_act(ref: Reference) -> bool:
-    """An Act (statute): ``@legislation``, or ``@misc`` tagged ``legislation`` that is not a treaty."""
+    """An Act (statute): ``@legislation``, or ``@misc`` tagged ``legislation`` that is not a treaty
+    or a statutory instrument (numbered ``SI 2015/921``, not by chapter)."""
+    others = {"international-treaty", "statutory-instrument"} & set(_keywords(ref))
     if ref.entry_type == "legislation":
-        return "international-treaty" not in _keywords(ref)
-    return ref.entry_type == "misc" and "legislation" in _keywords(ref) and "international-treaty" not in _keywords(ref)
+        return not others
+    return ref.entry_type == "misc" and "legislation" in _keywords(ref) and not others
 
 
 def is_web_page(ref: Reference) -> bool:

@@ -8,7 +8,6 @@ links, entries that cite nothing, and bibliography entries nobody cites (as note
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from ..problems import Problem, display_path
+from ..problems import Problem, did_you_mean, display_path
 from . import schema
 from .bibliography import Bibliography, load_bibliography
 from .bibliography_rules import check_bibliography_data
@@ -24,9 +23,18 @@ from .citations import Citation, LineIndex, citation_errors, mask_code, parse_ci
 from .entries import Corpus, Entry, load_corpus
 from .html_rules import check_body
 from .markdown import MAX_HEAD_CHARS, MAX_TOKENS, heading_paths, split_sections
+from .project import BIBLIOGRAPHY, CORPUS_DIR
 from .synthesis import check_synthesis, in_synthesis, source_documents, synthesis_blocks
 
-_LINK_RE = re.compile(r"(?<!!)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+#: an inline link as Python-Markdown reads it: the text may hold one level of brackets and
+#: wrap onto further lines of its paragraph (no blank line), the target may be in <...>, and
+#: a title in double or single quotes may follow
+_LINK_RE = re.compile(
+    r"(?<!!)\[(?P<text>(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)\]"
+    r"\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+#: a reference link's definition, ``[label]: target``, at a line's start
+_LINKDEF_RE = re.compile(r"^[ ]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target><[^>\n]+>|\S+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -52,13 +60,8 @@ def _citations(body: str) -> tuple[Citation, ...]:
     return tuple(parse_citations(body))
 
 
-def nearest(word: str, candidates: list[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, candidates, n=n, cutoff=0.6)
-
-
 def _suggest(word: str, candidates: list[str]) -> str:
-    close = nearest(word, candidates)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    return did_you_mean(word, candidates)
 
 
 def _shown(entry: Entry, display_root: Path) -> str:
@@ -96,7 +99,8 @@ PAGE_ANCHORS = frozenset({"related-entries", "references"})
 def page_anchors(entry: Entry, bib: Bibliography) -> frozenset[str]:
     """The ``#anchors`` an entry's page has: its headings' (as the renderer makes them), the
     appended sections' and its references' (``ref-KEY``)."""
-    headings = {section.anchor for section in split_sections(entry.body, bib.references) if section.anchor}
+    # citations in headings as keys: the CSL labels are not known at this stage (no heading cites)
+    headings = {section.anchor for section in split_sections(entry.body, {}) if section.anchor}
     refs = {f"ref-{key}" for citation in _citations(entry.body) for key in citation.keys}
     return frozenset(headings | refs | PAGE_ANCHORS)
 
@@ -111,15 +115,17 @@ def check_links(
     body = mask_code(entry.body)
     lines = LineIndex(body)
     problems: list[Problem] = []
-    for match in _LINK_RE.finditer(body):
-        target = match.group("target").strip("<>")
+    found = [(m.start("target"), m.group("target")) for m in _LINK_RE.finditer(body)]
+    found += [(m.start("target"), m.group("target")) for m in _LINKDEF_RE.finditer(body)]
+    for start, raw_target in sorted(found):
+        target = raw_target.strip("<>")
         if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
             continue
         file_part = target.split("#", 1)[0].split("?", 1)[0]
         if not file_part:
             continue
         resolved = (entry.path.parent / PurePosixPath(file_part)).resolve()
-        line = entry.body_line + lines.line(match.start()) - 1
+        line = entry.body_line + lines.line(start) - 1
         if not resolved.exists():
             problems.append(Problem(shown, line, f"broken link: {target} (no such file)"))
         elif corpus_root.resolve() not in resolved.parents:
@@ -290,8 +296,8 @@ def unused_references(corpus: Corpus, bib: Bibliography, display_root: Path) -> 
 def run_check(root: Path, corpus_dir: Path | None = None, bib_path: Path | None = None) -> Report:
     """Check the project at ``root`` (which holds ``corpus/`` and ``bibliography.bib``, unless
     ``corpus_dir`` and ``bib_path`` say where they are; messages name files relative to ``root``)."""
-    corpus = load_corpus(corpus_dir or root / "corpus", display_root=root)
-    bib = load_bibliography(bib_path or root / "bibliography.bib", display_root=root)
+    corpus = load_corpus(corpus_dir or root / CORPUS_DIR, display_root=root)
+    bib = load_bibliography(bib_path or root / BIBLIOGRAPHY, display_root=root)
     problems = [*corpus.problems, *bib.problems]
     problems.extend(check_corpus(corpus, bib, root))
     problems.extend(check_bibliography_data(bib, root))  # the bibliography's data rules (bibliography_rules)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&+?<>~/-](?=[A-Za-z0-9_]))*"
@@ -33,6 +33,30 @@ _PAGE_LABELS: frozenset[str] = frozenset({"p.", "pp.", "p", "pp", "page", "pages
 _OPEN_RE = re.compile(r"\[[^\[\]]*?(?=[\[\]]|\n[ \t]*\n|$(?![\s\S]))")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class AuthorDate:
+    """A work's in-text label: the author part and the year as the citation style prints
+    them (``"McInnes"``, ``"2007a"``: the year carries its suffix). Made by
+    ``indexer.cite.labels`` from the one CSL path; this stage only carries it."""
+
+    author: str
+    year: str
+
+    @property
+    def narrative(self) -> str:
+        """``McInnes (2007a)``."""
+        return f"{self.author} ({self.year})" if self.year else self.author
+
+    @property
+    def parenthetical(self) -> str:
+        """``McInnes, 2007a`` (without the brackets)."""
+        return f"{self.author}, {self.year}" if self.year else self.author
+
+
+#: in-text labels by key (``indexer.cite.labels.citation_labels``)
+Labels = Mapping[str, AuthorDate]
 
 
 @dataclass(frozen=True)

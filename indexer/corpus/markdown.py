@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .bibliography import Reference
-from .citations import Citation, replace_citations
+from .citations import Citation, Labels, replace_citations
 
 #: word pieces the search model reads, including [CLS] and [SEP]
 MAX_TOKENS = 256
@@ -46,14 +45,16 @@ _LINKDEF_RE = re.compile(r"^\s*\[[^\]]+\]:\s+\S+")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 
 
-def render_citation(citation: Citation, references: dict[str, Reference]) -> str:
-    """Author-date text for one citation: '(see McInnes, 2007, p. 21)', 'Frost (2005)'."""
+def render_citation(citation: Citation, labels: Labels) -> str:
+    """Author-date text for one citation: '(see McInnes, 2007a, p. 21)', 'Frost (2005)'.
+
+    ``labels`` come from the citation style (``indexer.cite.labels``), so the text reads as
+    the site prints it; a key without a label is shown as the key.
+    """
 
     def name_year(key: str) -> tuple[str, str]:
-        ref = references.get(key)
-        if ref is None:
-            return key, ""
-        return ref.author_short, ref.year
+        label = labels.get(key)
+        return (key, "") if label is None else (label.author, label.year)
 
     if citation.narrative:
         item = citation.items[0]
@@ -72,9 +73,9 @@ def render_citation(citation: Citation, references: dict[str, Reference]) -> str
     return "(" + "; ".join(parts) + ")"
 
 
-def inline_text(markdown: str, references: dict[str, Reference]) -> str:
+def inline_text(markdown: str, labels: Labels) -> str:
     """One line or paragraph of Markdown as plain text (citations as author-date text)."""
-    text = replace_citations(markdown, lambda c: render_citation(c, references))
+    text = replace_citations(markdown, lambda c: render_citation(c, labels))
     text = _IMAGE_RE.sub(r"\1", text)
     text = _LINK_RE.sub(r"\1", text)
     text = _REFLINK_RE.sub(r"\1", text)
@@ -150,8 +151,11 @@ def heading_paths(body: str) -> list[tuple[int, tuple[str, ...]]]:
     return found
 
 
-def split_sections(body: str, references: dict[str, Reference]) -> list[Section]:
-    """The sections of an entry body, in order; the first one (path ``()``) is the intro."""
+def split_sections(body: str, labels: Labels) -> list[Section]:
+    """The sections of an entry body, in order; the first one (path ``()``) is the intro.
+
+    Headings are read as text with their citations labelled by ``labels`` (their anchors
+    then match the site's)."""
     from markdown.extensions.toc import slugify, unique
 
     masked = _FENCE_RE.sub(lambda m: "\n" * m.group(0).count("\n"), _HTML_COMMENT_RE.sub("", body))
@@ -172,7 +176,7 @@ def split_sections(body: str, references: dict[str, Reference]) -> list[Section]
         level, raw = len(match.group(1)), match.group(2)
         attr = _ATTR_ID_RE.search(raw)
         raw = _ATTR_RE.sub("", raw)
-        name = inline_text(raw, references)
+        name = inline_text(raw, labels)
         anchor = unique(attr.group(1) if attr else slugify(name, "-"), ids, counters)
         stack = [(lvl, text) for lvl, text in stack if lvl < level]
         stack.append((level, name))

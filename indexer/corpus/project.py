@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..problems import KBError
+from ..problems import Arg, ArgumentError, KBError
 
 CORPUS_DIR = "corpus"
 BIBLIOGRAPHY = "bibliography.bib"
@@ -40,3 +40,13 @@ def find_root(start: Path | None = None) -> Path:
         f"no knowledge base found at or above {here}: expected a folder with {CORPUS_DIR}/ "
         f"and {BIBLIOGRAPHY} (run kb inside the project, or pass --root)"
     )
+
+
+def resolve_root(root: Path | None = None) -> Path:
+    """The one rule for every front end: ``root`` checked when given (an ``ArgumentError``
+    naming the argument ``root`` if it is no project), else ``find_root()``."""
+    if root is None:
+        return find_root()
+    if not (root / CORPUS_DIR).is_dir():
+        raise ArgumentError(Arg("root"), f" {root}: no {CORPUS_DIR}/ folder there")
+    return check_root(root, str(root))

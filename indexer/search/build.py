@@ -97,8 +97,10 @@ def _chunker_fingerprint() -> str:
     """A hash of the code that turns an entry into chunks: a change re-chunks everything."""
     digest = hashlib.sha256()
     package = Path(__file__).parent.parent
+    # the citations' labels in the text come from the CSL path (cite/): its code and style too
     for name in ("search/chunking.py", "corpus/markdown.py", "corpus/citations.py", "corpus/bibliography.py",
-                 "corpus/entries.py", "corpus/frontmatter.py", "corpus/schema.py"):
+                 "corpus/entries.py", "corpus/frontmatter.py", "corpus/schema.py", "cite/csl.py", "cite/citestyle.py",
+                 "cite/citeproc_fixes.py", "cite/labels.py", "data/harvard-cite-them-right.csl"):
         digest.update((package / name).read_bytes())
     return digest.hexdigest()
 

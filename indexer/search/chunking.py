@@ -7,7 +7,7 @@ paragraph boundaries, then sentences, then words, into parts of even size, so th
 text is cut off. Sections that only list links ("See also") are left out. Every chunk
 carries its entry's title and section path, the heading's anchor as Python-Markdown's
 ``toc`` makes it, plain text for display and BM25 (Markdown syntax stripped, citations
-rendered as author-date text), and the keys it cites.
+rendered as author-date text with the site's labels), and the keys it cites.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cite.labels import citation_labels
 from ..corpus.bibliography import Reference
-from ..corpus.citations import cited_keys
+from ..corpus.citations import AuthorDate, Labels, cited_keys
 from ..corpus.entries import Entry
 from ..corpus.markdown import MAX_HEAD_CHARS, MAX_TOKENS, inline_text, split_sections
 from ..problems import KBError
@@ -38,7 +39,9 @@ MIN_TEXT_TOKENS = 16
 
 @dataclass(frozen=True)
 class CitationRef:
-    """A cited work as search results show it: key, author-date short name, year, title."""
+    """A cited work as search results show it: key, the author part and year of its in-text
+    label as the site prints it (``indexer.cite.labels``: the year carries its suffix,
+    ``2007a``), and its title."""
 
     key: str
     author: str
@@ -46,17 +49,20 @@ class CitationRef:
     title: str
 
     @classmethod
-    def from_reference(cls, key: str, ref: Reference | None) -> CitationRef:
+    def from_reference(cls, key: str, ref: Reference | None, label: AuthorDate | None = None) -> CitationRef:
         if ref is None:
             return cls(key=key, author=key, year="", title="")
-        return cls(key=key, author=ref.author_short, year=ref.year, title=ref.title)
+        if label is None:
+            label = citation_labels({key: ref})[key]
+        return cls(key=key, author=label.author, year=label.year, title=ref.title)
 
     def to_dict(self) -> dict[str, str]:
         return {"key": self.key, "author": self.author, "year": self.year, "title": self.title}
 
     @property
     def author_date(self) -> str:
-        return f"{self.author} ({self.year})" if self.year else self.author
+        """``McInnes (2007a)``."""
+        return AuthorDate(self.author, self.year).narrative
 
 
 @dataclass(frozen=True)
@@ -192,10 +198,16 @@ def chunk_entry(
     references: dict[str, Reference],
     count: TokenCounter,
     max_tokens: int = MAX_TOKENS,
+    labels: Labels | None = None,
 ) -> list[Chunk]:
-    """The chunks of one entry, none longer than ``max_tokens`` word pieces as embedded."""
+    """The chunks of one entry, none longer than ``max_tokens`` word pieces as embedded.
+
+    Citations read as the site prints them: ``labels`` (default: those the whole of
+    ``references`` gives, ``indexer.cite.labels``)."""
+    if labels is None:
+        labels = citation_labels(references)
     chunks: list[Chunk] = []
-    sections = split_sections(entry.body, references)
+    sections = split_sections(entry.body, labels)
     for index, section in enumerate(sections):
         if any(heading.lower().strip(" :") in NAVIGATION_HEADINGS for heading in section.path):
             continue
@@ -217,7 +229,7 @@ def chunk_entry(
         piece_keys: list[list[str]] = []  # the keys each piece's unit cites
         for unit in units_md:
             keys = cited_keys(unit)
-            for piece in _split_long(inline_text(unit, references), budget, count):
+            for piece in _split_long(inline_text(unit, labels), budget, count):
                 if piece[0]:
                     pieces.append(piece)
                     piece_keys.append(keys)
@@ -244,7 +256,7 @@ def chunk_entry(
                     text=text,
                     tags=entry.tags,
                     year=entry.year,
-                    citations=tuple(CitationRef.from_reference(k, references.get(k)) for k in cited),
+                    citations=tuple(CitationRef.from_reference(k, references.get(k), labels.get(k)) for k in cited),
                 )
             )
     return chunks
@@ -256,5 +268,6 @@ def chunk_corpus(
     count: TokenCounter,
     max_tokens: int = MAX_TOKENS,
 ) -> list[Chunk]:
-    """The chunks of every entry, in corpus order."""
-    return [c for e in entries for c in chunk_entry(e, references, count, max_tokens)]
+    """The chunks of every entry, in corpus order (labels from the whole of ``references``)."""
+    labels = citation_labels(references)
+    return [c for e in entries for c in chunk_entry(e, references, count, max_tokens, labels)]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..problems import KBError
+from ..problems import Arg, ArgumentError, KBError, did_you_mean
 from .chunking import Chunk
 from .embedding import Embedder
 from .expansion import LEXICAL_WEIGHT, Expansion
@@ -63,21 +63,21 @@ class Filters:
         return True
 
     def validate(self, kinds: Sequence[str], tags: Sequence[str] | None) -> None:
-        """Raise ``KBError`` naming the argument for an unknown kind or tag or a reversed range.
+        """Raise ``ArgumentError`` naming the argument (``kind``, ``tag``, ``year_from``) for an
+        unknown kind or tag or a reversed range.
 
         ``tags`` None skips the tag check (the vocabulary comes with the index).
         """
-        import difflib
-
-        checks = [("--kind", self.kinds, kinds)] + ([("--tag", self.tags, tags)] if tags is not None else [])
+        tag_check = tags is not None
+        tags = tags or ()
+        checks = [("kind", self.kinds, kinds)] + ([("tag", self.tags, tags)] if tag_check else [])
         for name, given, known in checks:
             for value in sorted(given):
                 if value not in known:
-                    close = difflib.get_close_matches(value, list(known), n=3)
-                    hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
-                    raise KBError(f"{name} {value!r} is unknown ({hint})")
+                    hint = did_you_mean(value, known, f" (known: {', '.join(known)})")
+                    raise ArgumentError(Arg(name), f" {value!r} is unknown{hint}")
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise KBError(f"--year-from {self.year_from} is after --year-to {self.year_to}")
+            raise ArgumentError(Arg("year_from"), f" {self.year_from} is after ", Arg("year_to"), f" {self.year_to}")
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _top(scores: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_] | None,
 def check_mode(mode: str) -> None:
     """``KBError`` for a search mode that is not one of ``MODES``."""
     if mode not in MODES:
-        raise KBError(f"search mode {mode!r} is unknown ({', '.join(MODES)})")
+        raise ArgumentError(Arg("mode"), f" {mode!r} is unknown ({', '.join(MODES)})")
 
 
 class Searcher:
@@ -204,7 +204,7 @@ class Searcher:
         """The ``top_k`` best chunks for ``query`` in ``mode`` (hybrid, semantic or lexical)."""
         check_mode(mode)
         if top_k < 1:
-            raise KBError(f"the number of results (top_k) must be at least 1, got {top_k}")
+            raise ArgumentError("the number of results (", Arg("top_k"), f") must be at least 1, got {top_k}")
         cleaned = " ".join(unicodedata.normalize("NFC", query).split())  # the corpus is NFC too
         if not cleaned:
             raise KBError("the query is empty: give some words to search for")

@@ -2,6 +2,7 @@
 
 Pure functions; the MkDocs plugin only places what they return:
 
+* ``evidence_files``: the per-claim evidence table as ``evidence.csv`` and ``.json``;
 * ``download_files``: a folder's ``references.bib``, ``.ris`` and ``.json`` (CSL-JSON),
   written by ``indexer.export``; for the whole bibliography and for each entry page;
 * ``export_control``: the "Export these references" links, with a COinS span
@@ -29,9 +30,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
-from ..cite.csl import csl_name, csl_type, to_csl
+from ..cite.csl import CSLItem, name_text, to_csl
 from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
-from ..corpus.bibliography import Reference, clean, is_corporate, split_names
+from ..corpus.bibliography import Reference
+from ..corpus.citations import Labels
 from ..corpus.entries import Entry
 from .markup import format_date
 
@@ -67,6 +69,15 @@ def download_files(folder: str, references: Sequence[Reference]) -> dict[str, st
     return {f"{folder}/{EXPORT_STEM}{SUFFIX[fmt]}": export(references, fmt) for fmt in FORMATS}
 
 
+def evidence_files(entries: Sequence[Entry], labels: Labels, folder: str = BIBLIOGRAPHY_FOLDER) -> dict[str, str]:
+    """``{folder/evidence.csv: text, folder/evidence.json: text}``: the per-claim evidence table
+    (``indexer.cite.evidence``, as ``kb evidence`` writes it), for the site's downloads."""
+    from ..cite.evidence import EVIDENCE_FORMATS, evidence_export, evidence_rows
+
+    rows = evidence_rows(entries, labels)
+    return {f"{folder}/evidence.{fmt}": evidence_export(rows, fmt) for fmt in EVIDENCE_FORMATS}
+
+
 def download_name(folder: str, fmt: str) -> str:
     return f"{folder}/{EXPORT_STEM}{SUFFIX[fmt]}"
 
@@ -92,56 +103,64 @@ def with_abbreviations(fragment: str, abbreviations: dict[str, str]) -> str:
 # -- COinS ---------------------------------------------------------------------------------
 
 
+def _coins_creators(item: CSLItem) -> list[tuple[str, str]]:
+    """Creators as Zotero's OpenURL reader keeps them in order: each author as ``rft.aulast``
+    (and ``rft.aufirst``; a corporate name as ``rft.aulast`` alone, never ``rft.aucorp``,
+    which Zotero moves to the front, nor ``rft.au``, which it splits at a comma); editors as
+    ``rft.contributor`` (COinS has no editor key: Zotero makes them contributors)."""
+    pairs: list[tuple[str, str]] = []
+    for name in item.get("author", []):
+        if "literal" in name:
+            pairs.append(("rft.aulast", name["literal"]))
+        else:
+            family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
+            pairs += [("rft.aulast", family), ("rft.aufirst", name.get("given", ""))]
+    pairs += [("rft.contributor", name_text(name)) for name in item.get("editor", [])]
+    return pairs
+
+
 def _coins_pairs(ref: Reference) -> list[tuple[str, str]]:
-    kind = csl_type(ref)
+    item = to_csl(ref)
+    kind = str(item["type"])
+    def get(variable: str) -> str:
+        return str(item.get(variable, "") or "")
+
     pairs: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
     if kind == "article-journal":
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article")]
-        pairs += [("rft.atitle", ref.title), ("rft.jtitle", ref.get("journal"))]
-        pairs += [("rft.volume", ref.get("volume")), ("rft.issue", ref.get("number"))]
+        pairs += [("rft.atitle", get("title")), ("rft.jtitle", get("container-title"))]
+        pairs += [("rft.volume", get("volume")), ("rft.issue", get("issue"))]
     elif kind in ("book", "chapter", "report", "paper-conference"):
         genre = {"book": "book", "chapter": "bookitem", "report": "report", "paper-conference": "proceeding"}[kind]
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", genre)]
         if kind in ("chapter", "paper-conference"):
-            pairs += [("rft.atitle", ref.title), ("rft.btitle", ref.get("booktitle"))]
+            pairs += [("rft.atitle", get("title")), ("rft.btitle", get("container-title"))]
         else:
-            pairs += [("rft.btitle", ref.title)]
-        publisher = ref.get("publisher") or ref.get("institution") or ref.get("organization")
-        pairs += [("rft.place", ref.get("address")), ("rft.pub", publisher)]
-        pairs += [("rft.edition", ref.get("edition")), ("rft.series", ref.get("series"))]
-        pairs += [("rft.isbn", ref.get("isbn"))]
+            pairs += [("rft.btitle", get("title"))]
+        pairs += [("rft.place", get("publisher-place")), ("rft.pub", get("publisher"))]
+        pairs += [("rft.edition", get("edition")), ("rft.series", get("collection-title"))]
+        pairs += [("rft.isbn", get("ISBN"))]
     elif kind == "thesis":
-        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"), ("rft.title", ref.title)]
-        pairs += [("rft.inst", ref.get("school") or ref.get("institution"))]
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"), ("rft.title", get("title"))]
+        pairs += [("rft.inst", get("publisher"))]
     else:  # Dublin Core: Zotero takes the item type from rft.type
         zotero_type = {"legislation": "statute", "webpage": "webpage"}.get(kind, "document")
         pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", zotero_type)]
-        pairs += [("rft.title", ref.title)]
-        pairs += [("rft.publisher", ref.get("publisher") or ref.get("organization") or ref.get("institution"))]
-        pairs += [("rft.identifier", ref.get("url"))]
-    for name in split_names(ref.fields.get("author", "")):
-        if is_corporate(name):
-            pairs.append(("rft.aucorp", clean(name)))
-        else:
-            parts = csl_name(name)
-            family = " ".join(p for p in (parts.get("non-dropping-particle", ""), parts.get("family", "")) if p)
-            person = f"{family}, {parts['given']}" if family and parts.get("given") else parts.get("literal", family)
-            pairs.append(("rft.au", person))
-    date = ref.year
-    month = ref.get("month").lower()[:3]
-    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-    if month in months:
-        date += f"-{months.index(month) + 1:02d}"
-    pairs.append(("rft.date", date))
-    if ref.get("pages"):
-        start, end = page_range(ref.fields["pages"])
+        pairs += [("rft.title", get("title")), ("rft.publisher", get("publisher"))]
+        pairs += [("rft.identifier", get("URL"))]
+    pairs += _coins_creators(item)
+    issued = (item.get("issued") or {}).get("date-parts", [[]])[0]
+    if issued:
+        pairs.append(("rft.date", "-".join([str(issued[0]), *(f"{p:02d}" for p in issued[1:3])])))
+    if get("page"):
+        start, end = page_range(get("page"))
         pairs += [("rft.pages", f"{start}-{end}" if end else start), ("rft.spage", start), ("rft.epage", end)]
-    if ref.get("issn"):
-        pairs.append(("rft.issn", ref.get("issn")))
-    if ref.get("doi"):
-        pairs.append(("rft_id", f"info:doi/{ref.get('doi')}"))
-    if ref.get("url"):
-        pairs.append(("rft_id", ref.get("url")))
+    if get("ISSN"):
+        pairs.append(("rft.issn", get("ISSN")))
+    if get("DOI"):
+        pairs.append(("rft_id", f"info:doi/{get('DOI')}"))
+    if get("URL"):
+        pairs.append(("rft_id", get("URL")))
     return [(k, v) for k, v in pairs if v]
 
 
@@ -246,24 +265,32 @@ def cite_box(page_ref: Reference, harvard_html: str, site: SiteInfo) -> str:
 
 
 def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ()) -> str:
-    """``<meta>`` tags for the page itself, read by Zotero, Google Scholar and others."""
-    tags_text = "; ".join(tags)
+    """``<meta>`` tags for the page itself, read by Zotero, Google Scholar and others.
+
+    No ``citation_author``: the page's author is the knowledge base's editors, a corporate
+    name, which Zotero's Embedded Metadata translator would split into a first and a last
+    name ("Editors of Multi-agency working in the early" / "Years"); the site's name is
+    given as ``citation_publisher`` and ``og:site_name`` instead."""
+    item = to_csl(page_ref)  # the one mapping: title, publisher, date and address from the CSL item
+    title, url = str(item.get("title", "")), str(item.get("URL", ""))
+    issued = (item.get("issued") or {}).get("date-parts", [[]])[0]
+    date = "/".join([str(issued[0]), *(f"{p:02d}" for p in issued[1:3])]) if issued else ""
+    date = site.date.strftime("%Y/%m/%d") if len(issued) < 3 else date  # the page's own day
     metas = [
-        ("name", "citation_title", page_ref.title),
-        ("name", "citation_author", site.author),
-        ("name", "citation_publication_date", site.date.strftime("%Y/%m/%d")),
-        ("name", "citation_date", site.date.strftime("%Y/%m/%d")),
-        ("name", "citation_publisher", site.name),
+        ("name", "citation_title", title),
+        ("name", "citation_publication_date", date),
+        ("name", "citation_date", date),
+        ("name", "citation_publisher", str(item.get("publisher", "")) or site.name),
         ("name", "citation_language", "en"),
-        ("name", "citation_keywords", tags_text),
+        ("name", "citation_keywords", "; ".join(tags)),
         ("name", "DC.type", "webpage"),
         ("property", "og:type", "website"),
-        ("property", "og:title", page_ref.title),
+        ("property", "og:title", title),
         ("property", "og:site_name", site.name),
     ]
     if site.url:
-        metas.insert(4, ("name", "citation_public_url", page_ref.get("url")))
-        metas.append(("property", "og:url", page_ref.get("url")))
+        metas.insert(4, ("name", "citation_public_url", url))
+        metas.append(("property", "og:url", url))
     return "\n".join(
         f'<meta {attr}="{name}" content="{html.escape(value, quote=True)}">' for attr, name, value in metas if value
     )
@@ -278,6 +305,7 @@ __all__ = [
     "coins_span",
     "download_files",
     "download_name",
+    "evidence_files",
     "export_control",
     "highwire_meta",
     "page_citation_html",

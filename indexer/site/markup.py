@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from ..cite.csl import MONTH_NAMES
 from ..corpus.entries import Entry
 from ..corpus.schema import KIND_LABEL
 
@@ -13,20 +14,7 @@ _MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]{}#|])")
 # a first character that would start a list, a fence, an admonition, a snippet... at a line start
 _LEADING_RE = re.compile(r"^(?:[-+=~:;!%>]|(?P<number>\d+)(?P<dot>[.)]))")
 _TAG_SPLIT_RE = re.compile(r"(<[^>]+>)")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = MONTH_NAMES  # the one month table (indexer.cite.csl)
 
 
 def md_text(text: str) -> str:

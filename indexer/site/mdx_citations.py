@@ -38,6 +38,7 @@ from markdown.util import AtomicString
 
 from ..cite.citestyle import DEFAULT_STYLE, CitationStyle, load_style, plain
 from ..corpus.citations import Citation, CiteItem, replace_citations
+from ..problems import did_you_mean
 
 MARKER_RE = re.compile(r"^\s*<!--\s*kb-source:\s*(?P<path>.+?):(?P<line>\d+)\s*-->\s*$")
 #: ``<!-- kb-page: findings/x.md -->``: the page's path in the docs folder, so that links to the
@@ -230,11 +231,7 @@ class CitationsExtension(Extension):  # type: ignore[misc]  # markdown ships no 
         return self._style
 
     def suggest(self, key: str) -> str:
-        import difflib
-
-        style = self._style
-        close = difflib.get_close_matches(key, list(style.items), n=3, cutoff=0.6) if style else []
-        return f" (did you mean {', '.join(close)}?)" if close else ""
+        return did_you_mean(key, self._style.items) if self._style else ""
 
     # -- rendering ----------------------------------------------------------------------
 

@@ -301,3 +301,28 @@ def test_uncited_paragraph_is_a_note_and_cited_list_lead_in_covers_items(project
     assert result.exit_code == 0, result.output
     notes = [line for line in result.output.splitlines() if "no citation" in line]
     assert notes == [f"{TERM}:18: note: paragraph has no citation"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        # the link text wraps onto the next line: Python-Markdown still makes it a link
+        ("[lead professional](../glossary/lead-professional.md)",
+         "[lead\nprofessional](../glossary/lead-profesional.md)", 17),
+        # a reference-style link: the definition is where the target is
+        ("[lead professional](../glossary/lead-professional.md)",
+         "[lead professional][lp]\n\n[lp]: ../glossary/lead-profesional.md\n", 18),
+    ],
+)
+def test_links_are_read_as_the_renderer_reads_them(project: Path, old: str, new: str, line: int) -> None:
+    replace(project, FINDING, old, new)
+    code, lines = run(project)
+    assert code == 1
+    assert f"{FINDING}:{line}: broken link: ../glossary/lead-profesional.md (no such file)" in lines
+
+
+def test_a_wrapped_good_link_passes(project: Path) -> None:
+    replace(project, FINDING, "[lead professional](../glossary/lead-professional.md)",
+            "[lead\nprofessional](../glossary/lead-professional.md)")
+    code, lines = run(project)
+    assert code == 0, lines
