@@ -99,8 +99,7 @@ def csl_type(ref: Reference) -> str:
         "inproceedings": "paper-conference",
         "manual": "report",
         "mastersthesis": "thesis",
-        "online": "webpage",  # biblatex types (bibdata branch): @online web pages, @collection edited books
-        "collection": "book",
+        "online": "webpage",  # biblatex's @online (web pages); @collection (edited books) is above
         "phdthesis": "thesis",
         "thesis": "thesis",
         "report": "report",
