@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import bench, check, cite, index, search
+from . import ask, bench, check, cite, index, search
 from .common import MODES as MODES
 from .common import KBGroup
 
@@ -29,5 +29,5 @@ def main() -> None:
     """
 
 
-for _command in (check.check, index.index, search.search, bench.bench, cite.cite):
+for _command in (check.check, index.index, search.search, ask.ask, bench.bench, cite.cite):
     main.add_command(_command)
