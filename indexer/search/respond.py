@@ -4,13 +4,16 @@ results grouped by entry, and, when asked for, the extractive answer. ``kb searc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .answer import Answer, answer
 from .grouping import Group, group_results
 
 if TYPE_CHECKING:
+    from .chunking import Chunk
     from .query import Filters, Results, Searcher
 
 
@@ -42,3 +45,28 @@ def respond(
         encode = searcher.embedder.encode if searcher.embedder is not None and mode != "lexical" else None
         found = answer(groups, results.vector, encode)
     return Response(results, groups, found)
+
+
+def browser_settings(root: Path, chunks: Sequence[Chunk]) -> dict[str, Any]:
+    """What the site's search needs to fuse, group and answer as ``kb search`` does (the
+    ``results`` object of its ``index.json``): the parameters of ``query``, ``grouping`` and
+    ``answer``, and the role letters of every chunk whose lines are not all the entry's text."""
+    from . import answer as a
+    from . import grouping as g
+    from .passages import roles_document
+    from .query import DENSE_WEIGHT
+
+    return {
+        "fusion": "score",
+        "dense_weight": DENSE_WEIGHT,
+        "group_depth": g.GROUP_DEPTH,
+        "further_bonus": g.FURTHER_BONUS,
+        "note_factor": g.NOTE_FACTOR,
+        "answer": {
+            "entries": a.ANSWER_ENTRIES, "passages_per_entry": a.PASSAGES_PER_ENTRY,
+            "max_candidates": a.MAX_CANDIDATES, "max_sentences": a.MAX_SENTENCES, "per_entry": a.PER_ENTRY,
+            "mmr_lambda": a.MMR_LAMBDA, "min_relevance": a.MIN_RELEVANCE, "max_drop": a.MAX_DROP,
+            "min_words": a.MIN_WORDS, "max_chars": a.MAX_CHARS, "abbreviations": sorted(a.ABBREVIATIONS),
+        },
+        "roles": roles_document(root, chunks),
+    }

@@ -34,6 +34,7 @@ from ..search.chunking import Chunk
 from ..search.embedding import MAX_SEQ_LENGTH, ONNX_FILE, TOKENIZER_FILE
 from ..search.expansion import LEXICAL_WEIGHT
 from ..search.query import DEPTH, RRF_K
+from ..search.respond import browser_settings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -147,6 +148,8 @@ def index_document(index: LoadedIndex, bib: Bibliography | None, style: Citation
         "expansion": index.expansion.to_dict(),
         "kinds": sorted({c.kind for c in chunks}),
         "tags": sorted({t for c in chunks for t in c.tags}),
+        # fusion weights, grouping and answer settings, line roles (indexer/search/respond.py)
+        "results": browser_settings(index.folder.parent.parent, chunks),
     }
 
 
