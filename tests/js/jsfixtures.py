@@ -149,6 +149,7 @@ def _answer_case(searcher: Any, query: str, position: dict[int, int]) -> dict[st
     from indexer.search.respond import respond
 
     response = respond(searcher, query, top_k=TOP)
+    words = respond(searcher, query, mode="lexical", top_k=TOP)
     pool = a.candidates(response.groups)
     vectors = [[float(x) for x in row] for row in searcher.embedder.encode([c.text for c in pool])] if pool else []
     chosen = a.select(pool, vectors, [float(x) for x in response.results.vector[0]])
@@ -156,6 +157,7 @@ def _answer_case(searcher: Any, query: str, position: dict[int, int]) -> dict[st
         "groups": [{"id": g.chunk.path_id, "hits": [position[id(h.chunk)] for h in g.hits], "score": g.score,
                     "roles": list(g.roles), "summary": g.summary, "synthesis": g.synthesis}
                    for g in response.groups],
+        "lexical_groups": [g.chunk.path_id for g in words.groups],
         "candidates": [{"text": c.text, "chunk": position[id(c.chunk)], "line": c.line, "cite": c.cite,
                         "citations": [r.key for r in c.citations]} for c in pool],
         "candidate_vectors": vectors,

@@ -8,6 +8,7 @@ import { before, describe, test } from "node:test";
 import { loadIndex, loadStemmer } from "../../indexer/site/js/assets.js";
 import { Engine } from "../../indexer/site/js/engine.js";
 import { answerCandidates, groupHits, selectAnswer, splitSentences } from "../../indexer/site/js/results.js";
+import { wordSearch } from "../../indexer/site/js/words.js";
 import { NEEDS_FIXTURES, fileFetch, fixtureUrl, loadCases, loadVectors } from "./helpers.mjs";
 
 describe("grouping and answers equal the Python engine's", { skip: NEEDS_FIXTURES }, () => {
@@ -43,6 +44,20 @@ describe("grouping and answers equal the Python engine's", { skip: NEEDS_FIXTURE
       if (groups.length) grouped += 1;
     }
     assert.ok(grouped >= 100, `only ${grouped} queries with groups`);
+  });
+
+  test("word matches from any page (BM25 alone, no model): the entries of kb search --mode lexical", () => {
+    const words = wordSearch(engine);
+    let found = 0;
+    const started = performance.now();
+    for (const q of cases.queries) {
+      const got = words.search(q.query, cases.top);
+      assert.deepEqual(got.map((g) => g.pathId), q.lexical_groups, q.query);
+      found += got.length ? 1 : 0;
+    }
+    const perQuery = (performance.now() - started) / cases.queries.length;
+    assert.ok(found >= 80, `only ${found} queries with word matches`);
+    assert.ok(perQuery < 50, `${perQuery.toFixed(1)} ms per word search`);
   });
 
   test("editorial notes and synthesis are known per line, as in Python", () => {

@@ -1,11 +1,18 @@
-// The search page: a query box, filters, results; word matches at once, meaning-based
-// (hybrid) results when the model has loaded. Every text from the index is inserted with
-// textContent: a passage containing HTML shows as text.
+// The search page: a query box, filters, results as one card per entry; word matches at
+// once, meaning-based (hybrid) results and the extractive answer above them when the model
+// has loaded. Every text from the index is inserted with textContent: a passage containing
+// HTML shows as text.
 //
-// window.kbSearch (for tests and the curious): {ready, search(query, options), embed(text),
-// loadModel(), state}.
+// The DOM contract (docs/search.md): the list is [data-kb-results] with data-kb-state
+// (words | hybrid | done) and data-kb-mode; each card's passage is [data-kb-result] with
+// data-id, data-title, data-section, data-url; the answer is [data-kb-answer] with one
+// [data-kb-answer-sentence] (data-id, data-url) per sentence.
+//
+// window.kbSearch (for tests and the curious): {ready, search(query, options), answer(result),
+// embed(text), loadModel(), run(), state}.
 import { fetchArrayBuffer, importAsset, loadIndex, loadStemmer } from "./assets.js";
 import { Engine, decodeFloat16 } from "./engine.js";
+import { answer as chooseAnswer, groupHits, shownText } from "./results.js";
 
 const root = document.getElementById("kb-search");
 const assets = new URL(root.dataset.assets, document.baseURI);
@@ -15,6 +22,14 @@ const statusLine = document.getElementById("kb-search-status");
 const list = document.getElementById("kb-search-results");
 const modeSelect = document.getElementById("kb-search-mode");
 const exportBox = root.querySelector(".kb-search__export");
+list.setAttribute("data-kb-results", "");
+list.dataset.kbState = "done";
+const answerBox = document.createElement("section");
+answerBox.className = "kb-search__answer";
+answerBox.setAttribute("data-kb-answer", "");
+answerBox.setAttribute("aria-live", "polite");
+answerBox.hidden = true;
+list.before(answerBox);
 const KIND_LABELS = {
   finding: "Finding",
   event: "Timeline event",
@@ -56,40 +71,9 @@ function queryWords(engine, text) {
   return (word) => stems.has(engine.lexical.stem(word.toLowerCase()));
 }
 
-/** A window of the text around the first word of the query, with the query's words marked. */
-function snippet(text, isQueryWord, size = 320) {
-  const words = [...text.matchAll(/[\p{L}\p{N}_]{2,}/gu)];
-  const first = words.find((m) => isQueryWord(m[0]));
-  let start = first ? Math.max(0, first.index - 80) : 0;
-  if (start > 0) {
-    const space = text.indexOf(" ", start);
-    start = space >= 0 && space < first.index ? space + 1 : start;
-  }
-  let end = Math.min(text.length, start + size);
-  if (end < text.length) {
-    const space = text.lastIndexOf(" ", end);
-    end = space > start ? space : end;
-  }
-  const part = text.slice(start, end);
-  const out = el("p", "kb-search__snippet");
-  if (start > 0) out.append("… ");
-  let last = 0;
-  for (const m of part.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
-    if (!isQueryWord(m[0])) continue;
-    out.append(part.slice(last, m.index));
-    out.append(el("mark", "", m[0]));
-    last = m.index + m[0].length;
-  }
-  out.append(part.slice(last));
-  if (end < text.length) out.append(" …");
-  return out;
-}
-
-function sources(chunk, references) {
-  const box = el("p", "kb-search__sources");
-  if (!chunk.cites.length) return box;
-  box.append("Sources: ");
-  chunk.cites.forEach((key, n) => {
+function citeLinks(keys, references) {
+  const box = el("span", "");
+  keys.forEach((key, n) => {
     const ref = references[key] || { cite: key, full: key };
     const link = el("a", "citation-ref", ref.cite);
     link.href = new URL(`bibliography/#${encodeURIComponent(key)}`, siteRoot).href;
@@ -100,31 +84,111 @@ function sources(chunk, references) {
   return box;
 }
 
+/** The passage a card shows, whole (clamped by CSS), the query's words marked. */
+function passage(text, isQueryWord) {
+  const out = el("p", "kb-search__snippet");
+  let last = 0;
+  for (const m of text.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
+    if (!isQueryWord(m[0])) continue;
+    out.append(text.slice(last, m.index));
+    out.append(el("mark", "", m[0]));
+    last = m.index + m[0].length;
+  }
+  out.append(text.slice(last));
+  return out;
+}
+
+function card(group, isQueryWord) {
+  const { engine } = state;
+  const c = group.hits[0].chunk;
+  const item = el("li", "kb-search__result");
+  item.dataset.id = c.path_id;
+  const link = el("a", "kb-search__title", c.title);
+  link.href = new URL(c.url.split("#")[0], siteRoot).href;
+  const heading = el("h3", "");
+  heading.append(link);
+  const meta = el("p", "kb-search__meta");
+  meta.append(el("span", "kb-search__kind", KIND_LABELS[c.kind] || c.kind));
+  if (c.tags.length) meta.append(" · ", el("span", "kb-search__theme", c.tags.join(", ")));
+  if (c.year) meta.append(" · ", el("span", "kb-search__year", String(c.year)));
+  item.append(heading, meta);
+  if (group.summary) item.append(el("p", "kb-search__summary", group.summary));
+  const best = el("div", "kb-search__passage");
+  best.setAttribute("data-kb-result", "");
+  Object.assign(best.dataset, { id: c.path_id, title: c.title, section: c.section, url: c.url });
+  const where = el("a", "kb-search__section", group.synthesis ? "Editors' synthesis" : c.section || "Summary");
+  where.href = new URL(c.url, siteRoot).href;
+  let text = shownText(group);
+  if (!c.section && group.summary && text.startsWith(`${group.summary}\n`)) text = text.slice(group.summary.length + 1);
+  best.append(where, passage(text, isQueryWord));
+  item.append(best);
+  if (c.cites.length) {
+    const box = el("p", "kb-search__sources");
+    box.append("Sources: ", citeLinks(c.cites, engine.index.references));
+    item.append(box);
+  }
+  if (group.hits.length > 1) {
+    const more = el("details", "kb-search__further");
+    const n = group.hits.length - 1;
+    more.append(el("summary", "", `${n} more passage${n === 1 ? "" : "s"}`));
+    const inner = el("ul", "");
+    group.hits.slice(1).forEach((hit, k) => {
+      const li = el("li", "");
+      const a = el("a", "", hit.chunk.section || "Summary");
+      a.href = new URL(hit.chunk.url, siteRoot).href;
+      const words = shownText(group, k + 1);
+      li.append(a, " — ", words.length > 240 ? `${words.slice(0, 240).replace(/\s+\S*$/, "")} …` : words);
+      inner.append(li);
+    });
+    more.append(inner);
+    item.append(more);
+  }
+  return item;
+}
+
 function render(result, query) {
   const { engine } = state;
   list.replaceChildren();
   const isQueryWord = queryWords(engine, `${result.expansion.text} ${result.expansion.extra}`);
-  for (const hit of result.hits) {
-    const c = hit.chunk;
-    const item = el("li", "kb-search__result");
-    item.dataset.id = c.id;
-    const link = el("a", "kb-search__title", c.title);
-    link.href = new URL(c.url, siteRoot).href;
-    const heading = el("h3", "");
-    heading.append(link);
-    const meta = el("p", "kb-search__meta");
-    meta.append(el("span", "kb-search__kind", KIND_LABELS[c.kind] || c.kind));
-    if (c.section) meta.append(" · ", el("span", "kb-search__section", c.section));
-    if (c.year) meta.append(" · ", el("span", "kb-search__year", String(c.year)));
-    item.append(heading, meta, snippet(c.text, isQueryWord), sources(c, engine.index.references));
-    list.append(item);
-  }
+  for (const group of result.groups) list.append(card(group, isQueryWord));
+  list.dataset.kbMode = result.mode;
   exportBox.hidden = !result.hits.some((h) => h.chunk.cites.length);
   const added = result.expansion.added.length ? ` (also searched for: ${result.expansion.added.join(", ")})` : "";
   if (!result.hits.length) {
     list.append(el("li", "kb-search__empty", `Nothing found for “${query}”${added}.`));
   }
   return added;
+}
+
+function renderAnswer(found) {
+  answerBox.replaceChildren();
+  if (!found) {
+    answerBox.hidden = true;
+    return;
+  }
+  answerBox.hidden = false;
+  if (!found.sentences.length) {
+    answerBox.dataset.answered = "false";
+    answerBox.append(el("p", "kb-search__no-answer", "No good answer: nothing in the knowledge base answers this well. The closest passages are below."));
+    return;
+  }
+  answerBox.dataset.answered = "true";
+  const n = found.entries;
+  answerBox.append(el("h2", "kb-search__answer-title", `Answer, quoted from ${n} entr${n === 1 ? "y" : "ies"}`));
+  const sentences = el("ul", "kb-search__answer-sentences");
+  for (const s of found.sentences) {
+    const li = el("li", "");
+    li.setAttribute("data-kb-answer-sentence", "");
+    li.dataset.id = s.chunk.path_id;
+    li.dataset.url = s.chunk.url;
+    li.append(el("q", "kb-search__quote", s.text));
+    if (s.cite) li.append(" ", el("span", "kb-search__cite", s.cite));
+    const link = el("a", "kb-search__from", s.chunk.title);
+    link.href = new URL(s.chunk.url, siteRoot).href;
+    li.append(" — ", link);
+    sentences.append(li);
+  }
+  answerBox.append(sentences);
 }
 
 function describe(result, added) {
@@ -156,10 +220,17 @@ async function search(query, options = {}) {
   }
   const t1 = performance.now();
   const result = engine.search(query, { mode, topK, kinds, tags, queryVector });
+  result.groups = groupHits(engine.index, result.candidates, topK);
   const t2 = performance.now();
   result.timing = { embed: t1 - t0, rank: t2 - t1, total: t2 - t0 };
   result.queryVector = queryVector;
   return result;
+}
+
+/** The extractive answer to a result with meaning-based ranking (candidate sentences embedded). */
+async function answerFor(result) {
+  if (!result.queryVector || !state.embedder) return chooseAnswer(state.engine.index, result.groups, null, null);
+  return chooseAnswer(state.engine.index, result.groups, result.queryVector, (t) => state.embedder.embed(t));
 }
 
 let pending = 0;
@@ -182,6 +253,8 @@ async function runQuery() {
   const ticket = ++pending;
   if (!query.trim()) {
     list.replaceChildren();
+    renderAnswer(null);
+    list.dataset.kbState = "done";
     exportBox.hidden = true;
     setStatus("Type a question or some words.");
     return;
@@ -192,6 +265,17 @@ async function runQuery() {
   state.last = result;
   const added = render(result, query);
   setStatus(describe(result, added), state.model === "failed" ? "warning" : "info");
+  const meaning = result.mode !== "lexical";
+  const final = meaning || modeSelect.value === "lexical" || state.model === "failed";
+  list.dataset.kbState = meaning ? "hybrid" : final ? "done" : "words";
+  if (!meaning) renderAnswer(null);
+  else {
+    const found = await answerFor(result);
+    if (ticket !== pending) return;
+    result.answer = found;
+    renderAnswer(found);
+  }
+  if (final) list.dataset.kbState = "done";
   const url = new URL(location.href);
   url.searchParams.set("query", query); // not "q": Material's own search box reads that
   history.replaceState(null, "", url);
@@ -315,6 +399,7 @@ window.kbSearch = {
   search,
   loadModel,
   run,
+  answer: answerFor,
   async embed(text) {
     await loadModel();
     if (!state.embedder) throw new Error(state.modelError);
