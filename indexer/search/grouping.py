@@ -38,6 +38,7 @@ class Group:
     hits: tuple[Hit, ...]  # the passage shown first, then the others in rank order
     summary: str
     roles: tuple[str, ...]  # role letters of each hit's lines (``passages``)
+    theme: str = ""  # the entry's theme label (findings), '' for other kinds
 
     @property
     def best(self) -> Hit:
@@ -70,6 +71,7 @@ class Group:
             "id": c.path_id,
             "kind": c.kind,
             "title": c.title,
+            "theme": self.theme,
             "tags": list(c.tags),
             "summary": self.summary,
             "url": c.url.split("#", 1)[0],
@@ -126,12 +128,21 @@ def group_hits(
     )
 
 
-def group_results(results: Results, roles: Roles, chunks: Sequence[Chunk], top_k: int = 10) -> tuple[Group, ...]:
-    """The groups of ``results`` (its whole ranking, see ``Results.candidates``)."""
+def group_results(
+    results: Results, roles: Roles, chunks: Sequence[Chunk], top_k: int = 10,
+    theme: Callable[[str], str] | None = None,
+) -> tuple[Group, ...]:
+    """The groups of ``results`` (its whole ranking, see ``Results.candidates``); ``theme``
+    gives an entry's theme label from its path id."""
+    import dataclasses
+
     intro = {c.path_id: c for c in chunks if c.id == c.path_id}
 
     def summary(path_id: str) -> str:
         chunk = intro.get(path_id)
         return chunk.text.split("\n", 1)[0] if chunk else ""
 
-    return group_hits(results.candidates or results.hits, roles, summary, top_k)
+    groups = group_hits(results.candidates or results.hits, roles, summary, top_k)
+    if theme is None:
+        return groups
+    return tuple(dataclasses.replace(g, theme=theme(g.chunk.path_id)) for g in groups)

@@ -5,8 +5,8 @@ A chunk's text is one line per Markdown unit (paragraph, list item, table row, a
 title). Its lines do not say which came from an ``!!! note "Editorial note"`` or a
 ``!!! synthesis "Editors' synthesis"`` block, so the entry's file is read again: a line is a
 note (``n``) or synthesis (``s``) when it is the block's title or its words are those of a
-paragraph inside such a block (citations may be rendered differently, so words are compared,
-not strings). Lines under headings that list works or correct a source ("Further reading ...",
+paragraph inside such a block (citations may be rendered differently, so words outside
+parentheses are compared, not strings). Lines under headings that list works or correct a source ("Further reading ...",
 "Slips in ... corrected here", "Page numbers: ...") are ``l``. Everything else is ``t``.
 
 Snippets and answer sentences come from ``t`` lines only (synthesis may be shown on a card,
@@ -24,6 +24,7 @@ from pathlib import Path
 from ..corpus.frontmatter import FrontMatterError, split
 from ..corpus.markdown import inline_text, split_sections
 from ..corpus.project import CORPUS_DIR
+from ..corpus.schema import FINDING_THEMES
 from .chunking import Chunk
 
 TEXT, NOTE, SYNTHESIS, LISTING = "t", "n", "s", "l"
@@ -40,9 +41,13 @@ _WORDS_RE = re.compile(r"[^\W\d_]+|\d+")
 CONTAINMENT = 0.85
 
 
+_PARENS_RE = re.compile(r"\([^()]*\)")
+
+
 def words(text: str) -> set[str]:
-    """Lowercase runs of letters and of digits ('mcinnes2007practitioners' -> three words)."""
-    return set(_WORDS_RE.findall(text.lower()))
+    """Lowercase runs of letters and of digits ('mcinnes2007practitioners' -> three words),
+    outside parentheses (where citations are, rendered differently on each side)."""
+    return set(_WORDS_RE.findall(_PARENS_RE.sub(" ", text).lower()))
 
 
 def admonition_units(body: str) -> list[tuple[str, str]]:
@@ -89,39 +94,55 @@ def line_roles(chunk: Chunk, units: Sequence[tuple[str, str]]) -> str:
     return "".join(roles)
 
 
-def entry_body(root: Path, path_id: str) -> str:
-    """The body of the entry ``path_id`` ('findings/co-location'); '' when it cannot be read."""
+def entry_parts(root: Path, path_id: str) -> tuple[str, str]:
+    """The body and the theme label (findings: "Benefits", ...; else '') of the entry
+    ``path_id`` ('findings/co-location'); empty when the file cannot be read."""
     path = root / CORPUS_DIR / f"{path_id}.md"
     try:
-        text = path.read_text(encoding="utf-8")
-        return split(text.removeprefix("\ufeff")).body
+        parts = split(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
     except (OSError, UnicodeDecodeError, FrontMatterError):
-        return ""
+        return "", ""
+    theme = parts.data.get("theme") if isinstance(parts.data, dict) else None
+    return parts.body, FINDING_THEMES.get(theme, "") if isinstance(theme, str) else ""
 
 
 class PassageRoles:
-    """Roles of the lines of chunks, reading each entry's file once (lazily)."""
+    """Roles of the lines of chunks and themes of entries, reading each entry's file once (lazily)."""
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self._units: dict[str, list[tuple[str, str]]] = {}
+        self._themes: dict[str, str] = {}
         self._roles: dict[str, str] = {}
+
+    def _read(self, path_id: str) -> None:
+        if path_id not in self._units:
+            body, theme = entry_parts(self.root, path_id) if self.root is not None else ("", "")
+            self._units[path_id] = admonition_units(body)
+            self._themes[path_id] = theme
 
     def roles(self, chunk: Chunk) -> str:
         if chunk.id not in self._roles:
-            if chunk.path_id not in self._units:
-                body = entry_body(self.root, chunk.path_id) if self.root is not None else ""
-                self._units[chunk.path_id] = admonition_units(body)
+            self._read(chunk.path_id)
             self._roles[chunk.id] = line_roles(chunk, self._units[chunk.path_id])
         return self._roles[chunk.id]
 
+    def theme(self, path_id: str) -> str:
+        """The entry's theme label (findings only), '' for other kinds."""
+        self._read(path_id)
+        return self._themes[path_id]
 
-def roles_document(root: Path, chunks: Iterable[Chunk]) -> dict[str, str]:
-    """For the site's ``index.json``: chunk id -> role letters, for chunks not all ``t``."""
+
+def roles_document(root: Path, chunks: Iterable[Chunk]) -> tuple[dict[str, str], dict[str, str]]:
+    """For the site's ``index.json``: chunk id -> role letters (for chunks not all ``t``),
+    and entry path id -> theme label (for entries with a theme)."""
     roles = PassageRoles(root)
-    out = {}
+    out: dict[str, str] = {}
+    themes: dict[str, str] = {}
     for chunk in chunks:
         letters = roles.roles(chunk)
         if set(letters) != {TEXT}:
             out[chunk.id] = letters
-    return out
+        if roles.theme(chunk.path_id):
+            themes[chunk.path_id] = roles.theme(chunk.path_id)
+    return out, themes

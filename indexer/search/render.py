@@ -115,7 +115,7 @@ def format_results(results: Results, style: Style = _plain, title_style: Style =
 
 
 def _theme(group: Group) -> str:
-    return ", ".join(group.chunk.tags)
+    return group.theme or ", ".join(group.chunk.tags)
 
 
 def format_groups(results: Results, groups: tuple[Group, ...], style: Style = _plain,

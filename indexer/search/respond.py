@@ -39,7 +39,7 @@ def respond(
     """Search ``query``, group the results by entry (``top_k`` entries) and, with
     ``with_answer``, choose the extractive answer from the groups."""
     results = searcher.search(query, mode=mode, top_k=top_k, filters=filters)
-    groups = group_results(results, searcher.roles.roles, searcher.index.chunks, top_k)
+    groups = group_results(results, searcher.roles.roles, searcher.index.chunks, top_k, searcher.roles.theme)
     found = None
     if with_answer:
         encode = searcher.embedder.encode if searcher.embedder is not None and mode != "lexical" else None
@@ -56,6 +56,7 @@ def browser_settings(root: Path, chunks: Sequence[Chunk]) -> dict[str, Any]:
     from .passages import roles_document
     from .query import DENSE_WEIGHT
 
+    roles, themes = roles_document(root, chunks)
     return {
         "fusion": "score",
         "dense_weight": DENSE_WEIGHT,
@@ -68,5 +69,6 @@ def browser_settings(root: Path, chunks: Sequence[Chunk]) -> dict[str, Any]:
             "mmr_lambda": a.MMR_LAMBDA, "min_relevance": a.MIN_RELEVANCE, "max_drop": a.MAX_DROP,
             "min_words": a.MIN_WORDS, "max_chars": a.MAX_CHARS, "abbreviations": sorted(a.ABBREVIATIONS),
         },
-        "roles": roles_document(root, chunks),
+        "roles": roles,
+        "themes": themes,
     }

@@ -109,7 +109,8 @@ function card(group, isQueryWord) {
   heading.append(link);
   const meta = el("p", "kb-search__meta");
   meta.append(el("span", "kb-search__kind", KIND_LABELS[c.kind] || c.kind));
-  if (c.tags.length) meta.append(" · ", el("span", "kb-search__theme", c.tags.join(", ")));
+  const theme = (engine.index.results && engine.index.results.themes && engine.index.results.themes[c.path_id]) || c.tags.join(", ");
+  if (theme) meta.append(" · ", el("span", "kb-search__theme", theme));
   if (c.year) meta.append(" · ", el("span", "kb-search__year", String(c.year)));
   item.append(heading, meta);
   if (group.summary) item.append(el("p", "kb-search__summary", group.summary));
