@@ -10,7 +10,8 @@ already chosen), never two sentences from one paragraph and at most ``PER_ENTRY`
 entry, each at least ``MIN_RELEVANCE`` and within ``MAX_DROP`` of the best. When the best is
 below ``MIN_RELEVANCE`` there is no answer: the corpus does not answer the question well (the
 threshold is set from measurement, docs/search.md). Each sentence keeps its in-text citation as
-the passage gives it; a sentence without one gets its paragraph's next (else previous) one.
+the passage gives it; a sentence without one gets its paragraph's next (else previous) one; a
+sentence whose paragraph cites nothing (an entry's summary, say) is not a candidate.
 The browser runs the same steps (``indexer/site/js/answer.js``).
 """
 
@@ -141,7 +142,9 @@ def sentence_candidates(line: str, chunk: Chunk, number: int, group: int) -> lis
             after = [s for s in spans if s[0] >= cursor]
             before = [s for s in spans if s[1] <= at]
             pick = after[0] if after else (before[-1] if before else None)
-            cite = pick[2] if pick else ""
+            if pick is None:
+                continue  # a sentence whose paragraph cites nothing cannot say where it comes from
+            cite = pick[2]
             context = f"{sentence} {cite}"
         out.append(Candidate(sentence, chunk, number, group, cite, _cited(chunk.citations, context)))
     return out

@@ -159,7 +159,8 @@ function sentenceCandidates(line, chunk, number, group, refs, settings, abbrevia
       const after = spans.filter((s) => s[0] >= cursor);
       const before = spans.filter((s) => s[1] <= at);
       const pick = after.length ? after[0] : before.length ? before[before.length - 1] : null;
-      cite = pick ? pick[2] : "";
+      if (!pick) continue; // a paragraph that cites nothing cannot say where the sentence comes from
+      cite = pick[2];
       context = `${sentence} ${cite}`;
     }
     out.push({ text: sentence, chunk, line: number, group, cite, citations: cited(refs, context) });
