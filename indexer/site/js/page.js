@@ -84,9 +84,8 @@ function citeLinks(keys, references) {
   return box;
 }
 
-/** The passage a card shows, whole (clamped by CSS), the query's words marked. */
-function passage(text, isQueryWord) {
-  const out = el("p", "kb-search__snippet");
+/** Text with the query's words marked, appended to `out`. */
+function marked(out, text, isQueryWord) {
   let last = 0;
   for (const m of text.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
     if (!isQueryWord(m[0])) continue;
@@ -95,6 +94,17 @@ function passage(text, isQueryWord) {
     last = m.index + m[0].length;
   }
   out.append(text.slice(last));
+  return out;
+}
+
+/** The passage a card shows, whole (clamped by CSS), the query's words marked; the editors'
+ * synthesis set apart from the sources' text. `lines`: [[text, role], ...]. */
+function passage(lines, isQueryWord) {
+  const out = el("p", "kb-search__snippet");
+  lines.forEach(([text, role], n) => {
+    if (n) out.append("\n");
+    out.append(marked(el("span", role === "s" ? "kb-search__synthesis" : ""), text, isQueryWord));
+  });
   return out;
 }
 
@@ -119,9 +129,11 @@ function card(group, isQueryWord) {
   Object.assign(best.dataset, { id: c.path_id, title: c.title, section: c.section, url: c.url });
   const where = el("a", "kb-search__section", group.synthesis ? "Editors' synthesis" : c.section || "Summary");
   where.href = new URL(c.url, siteRoot).href;
-  let text = shownText(group);
-  if (!c.section && group.summary && text.startsWith(`${group.summary}\n`)) text = text.slice(group.summary.length + 1);
-  best.append(where, passage(text, isQueryWord));
+  const roles = group.roles[0];
+  let lines = c.text.split("\n").map((line, n) => [line, roles[n]]).filter(([, role]) => role === "t" || role === "s");
+  if (!lines.length) lines = [[group.summary, "t"]];
+  if (!c.section && lines.length > 1 && lines[0][0] === group.summary) lines = lines.slice(1);
+  best.append(where, passage(lines, isQueryWord));
   item.append(best);
   if (c.cites.length) {
     const box = el("p", "kb-search__sources");
@@ -193,13 +205,13 @@ function renderAnswer(found) {
 }
 
 function describe(result, added) {
-  const n = result.hits.length;
+  const n = result.groups.length;
   const how = {
     hybrid: "by meaning and words",
     semantic: "by meaning",
     lexical: "by words",
   }[result.mode];
-  let text = `${n} passage${n === 1 ? "" : "s"}, ranked ${how}${added}.`;
+  let text = `${n} entr${n === 1 ? "y" : "ies"}, ranked ${how}${added}.`;
   if (state.model === "loading") text += " Loading the model for meaning-based search…";
   if (state.model === "failed") text += ` Meaning-based search is not available here (${state.modelError}): showing word matches.`;
   return text;
