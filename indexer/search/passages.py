@@ -21,8 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..corpus.frontmatter import FrontMatterError, split
-from ..corpus.markdown import inline_text, split_sections
+from ..corpus.markdown import _units, inline_text
 from ..corpus.project import CORPUS_DIR
 from ..corpus.schema import FINDING_THEMES
 from .chunking import Chunk
@@ -68,8 +67,9 @@ def admonition_units(body: str) -> list[tuple[str, str]]:
         while number < len(lines) and (lines[number].startswith(("    ", "\t")) or not lines[number].strip()):
             inner.append(lines[number][4:] if lines[number].startswith("    ") else lines[number].lstrip("\t"))
             number += 1
-        for section in split_sections("\n".join(inner), {}):
-            found.extend((role, inline_text(unit, {})) for unit in section.units)
+        # the same units as the chunker's (paragraphs, list items): ``split_sections`` without
+        # the heading anchors, which need the markdown package (a block has no headings)
+        found.extend((role, inline_text(unit, {})) for unit in _units(inner))
     return found
 
 
@@ -94,16 +94,25 @@ def line_roles(chunk: Chunk, units: Sequence[tuple[str, str]]) -> str:
     return "".join(roles)
 
 
+_FRONT_RE = re.compile(r"\A---[ \t]*\n(?P<head>.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+_THEME_RE = re.compile(r"^theme:[ \t]*[\"']?(?P<theme>[\w-]+)", re.MULTILINE)
+
+
 def entry_parts(root: Path, path_id: str) -> tuple[str, str]:
     """The body and the theme label (findings: "Benefits", ...; else '') of the entry
-    ``path_id`` ('findings/co-location'); empty when the file cannot be read."""
+    ``path_id`` ('findings/co-location'); empty when the file cannot be read. The front matter
+    is only skipped (the index's fingerprint says the file is the one ``kb check`` and the
+    chunker read), so the query path needs no YAML parser."""
     path = root / CORPUS_DIR / f"{path_id}.md"
     try:
-        parts = split(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
-    except (OSError, UnicodeDecodeError, FrontMatterError):
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
         return "", ""
-    theme = parts.data.get("theme") if isinstance(parts.data, dict) else None
-    return parts.body, FINDING_THEMES.get(theme, "") if isinstance(theme, str) else ""
+    match = _FRONT_RE.match(text)
+    if match is None:
+        return text, ""
+    theme = _THEME_RE.search(match.group("head"))
+    return text[match.end() :], FINDING_THEMES.get(theme.group("theme"), "") if theme else ""
 
 
 class PassageRoles:

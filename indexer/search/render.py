@@ -6,6 +6,7 @@ the sources in author-date form, the page's link, and the extractive answer.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -133,13 +134,13 @@ def format_groups(results: Results, groups: tuple[Group, ...], style: Style = _p
         theme = _theme(group)
         lines = [f"{group.rank}. {title_style(c.title)}  [{c.kind}{' · ' + theme if theme else ''}]"]
         if group.summary:
-            lines.append(f"   {group.summary}")
+            lines.append(f"   {html.unescape(group.summary)}")
         label = "Editors' synthesis" if group.synthesis else (c.section or "Summary")
         shown = group.shown_text()
         if not c.section and group.summary and shown.startswith(group.summary + "\n"):
             shown = shown[len(group.summary) + 1 :]  # the summary is printed above
             label = "Introduction"
-        lines.append(f"   {label}: " + snippet(shown, stems, style))
+        lines.append(f"   {label}: " + snippet(html.unescape(shown), stems, style))
         sources = sources_line(group.best)
         if sources:
             lines.append(f"   Sources: {sources}")
@@ -159,7 +160,7 @@ def format_answer(results: Results, answer: Answer, title_style: Style = _plain)
     n = answer.entries
     lines = [title_style(f"Answer (from {n} entr{'y' if n == 1 else 'ies'}, sentences quoted as they stand):")]
     for candidate, _relevance in answer.sentences:
-        text = candidate.text + (f" {candidate.cite}" if candidate.cite else "")
+        text = html.unescape(candidate.text) + (f" {candidate.cite}" if candidate.cite else "")
         lines.append(f"  - {text}")
         lines.append(f"    {candidate.chunk.title} — {candidate.chunk.url}")
     return "\n".join(lines)

