@@ -83,7 +83,7 @@ def test_people_output_is_plain_off_a_terminal(fake_index: Path, fake_model) -> 
     result = run("search", "one-stop shop", "--top-k", "1", "--root", str(fake_index))
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.output
-    assert "1. Co-location  [term · co-location]" in result.output and "glossary/co-location/" in result.output
+    assert "1. Co-location  [term]" in result.output and "glossary/co-location/" in result.output
     assert "Sources: McInnes (2007)" in result.output
 
 

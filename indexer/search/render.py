@@ -115,10 +115,6 @@ def format_results(results: Results, style: Style = _plain, title_style: Style =
     return "\n\n".join(blocks)
 
 
-def _theme(group: Group) -> str:
-    return group.theme or ", ".join(group.chunk.tags)
-
-
 def format_groups(results: Results, groups: tuple[Group, ...], style: Style = _plain,
                   title_style: Style = _plain) -> str:
     """The results as text for people, one block per entry: its kind and themes, summary,
@@ -131,8 +127,11 @@ def format_groups(results: Results, groups: tuple[Group, ...], style: Style = _p
         blocks.append(f"(also searched for: {', '.join(results.expansion.added)})")
     for group in groups:
         c = group.chunk
-        theme = _theme(group)
-        lines = [f"{group.rank}. {title_style(c.title)}  [{c.kind}{' · ' + theme if theme else ''}]"]
+        lines = [f"{group.rank}. {title_style(c.title)}  [{c.kind}]"]
+        if group.theme:
+            lines.append(f"   Theme: {group.theme}")
+        elif c.tags:
+            lines.append(f"   Tags: {', '.join(c.tags)}")
         if group.summary:
             lines.append(f"   {html.unescape(group.summary)}")
         label = "Editors' synthesis" if group.synthesis else (c.section or "Summary")

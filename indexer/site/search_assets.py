@@ -148,8 +148,7 @@ def index_document(index: LoadedIndex, bib: Bibliography | None, style: Citation
         "expansion": index.expansion.to_dict(),
         "kinds": sorted({c.kind for c in chunks}),
         "tags": sorted({t for c in chunks for t in c.tags}),
-        # fusion weights, grouping and answer settings, line roles (indexer/search/respond.py)
-        "results": browser_settings(index.folder.parent.parent, chunks),
+        "results": browser_settings(index.folder.parent.parent, chunks),  # fusion, grouping, answer
     }
 
 

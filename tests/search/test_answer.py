@@ -248,7 +248,7 @@ def test_kb_ask_and_search_answer(noted_project: Path, fake_cli: None) -> None:
     runner = CliRunner()
     done = runner.invoke(main, ["ask", "joint meetings agree a single plan for each family", "--root", str(noted_project)])
     assert done.exit_code == 0, done.output
-    assert "1. Joint meetings and shared plans  [finding · Benefits]" in done.output
+    assert "1. Joint meetings and shared plans  [finding]" in done.output and "   Theme: Benefits" in done.output
     assert "Answer (from" in done.output or "No good answer" in done.output
     assert "spells" not in done.output.split("\n\n")[0]
     done = runner.invoke(main, ["search", "joint meetings", "--answer", "--json", "--root", str(noted_project)])
