@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import bench, check, cite, evidence, index, printable, search, site
+from . import ask, bench, check, cite, evidence, index, printable, search, site
 from .common import MODES as MODES
 from .common import KBGroup
 
@@ -30,7 +30,7 @@ def main() -> None:
 
 
 for _command in (
-    check.check, index.index, search.search, bench.bench, cite.cite, evidence.evidence, site.site,
+    check.check, index.index, search.search, ask.ask, bench.bench, cite.cite, evidence.evidence, site.site,
     printable.print_edition,
 ):
     main.add_command(_command)

@@ -32,6 +32,10 @@ OPTION_NAMES = {"kind": "--kind", "tag": "--tag", "year_from": "--year-from", "y
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query, on one line.")
 @click.option(
+    "--answer", "with_answer", is_flag=True,
+    help="Also give an extractive answer: sentences quoted from the best entries (as kb ask).",
+)
+@click.option(
     "--export",
     "export_fmt",
     type=click.Choice(["bibtex", "ris", "csljson"]),
@@ -50,18 +54,21 @@ def search(
     year_from: int | None,
     year_to: int | None,
     as_json: bool,
+    with_answer: bool,
     export_fmt: str | None,
     output: Path | None,
     root: Path | None,
 ) -> None:
-    """Search the knowledge base (dense + BM25, fused by rank).
+    """Search the knowledge base (dense + BM25, fused by score), results grouped by entry.
 
     Glossary acronyms and other names count as their terms ("TAC meeting" finds Team
-    Around the Child). Needs an index that is up to date: run kb index first.
+    Around the Child). --top-k counts entries for people and passages in --json (which
+    adds the entries as "groups"). Needs an index that is up to date: run kb index first.
 
     \b
     Example:
         kb search "what does co-location achieve"
+        kb search "what does co-location achieve" --answer
         kb search "TAC meeting" --kind term --top-k 3
         kb search --queries questions.txt --json --mode lexical
         kb search "joint training" --export ris -o joint-training.ris
@@ -69,6 +76,7 @@ def search(
     import json
 
     from ..search.query import Filters, open_searcher
+    from ..search.respond import respond
 
     if (query is None) == (queries_file is None):
         raise click.ClickException("give a QUERY or --queries FILE (one of them)")
@@ -94,18 +102,14 @@ def search(
         tty = sys.stdout.isatty()
         found: list[dict[str, object]] = []  # every result, for --export
         for text in queries:
-            results = searcher.search(text, mode=mode, top_k=top_k, filters=filters)
-            found += results.to_dict()["results"]
+            response = respond(searcher, text, mode=mode, top_k=top_k, filters=filters, with_answer=with_answer)
+            found += response.results.to_dict()["results"]
             if export_fmt and output is None:
                 continue
             if as_json:
-                click.echo(json.dumps(results.to_dict(), ensure_ascii=False))
+                click.echo(json.dumps(response.to_dict(), ensure_ascii=False))
                 continue
-            from ..search.render import format_results
-
-            bold = (lambda w: click.style(w, bold=True, fg="yellow")) if tty else (lambda w: w)
-            title = (lambda w: click.style(w, bold=True)) if tty else (lambda w: w)
-            click.echo(format_results(results, bold, title))
+            click.echo(people_text(response, tty))
             if len(queries) > 1:
                 click.echo("")
         if export_fmt:
@@ -116,3 +120,18 @@ def search(
         raise click.ClickException(exc.named(OPTION_NAMES)) from None
     except KBError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def people_text(response: object, tty: bool) -> str:
+    """The answer (when there is one) and the entries, as ``kb search`` and ``kb ask`` print them."""
+    from ..search.render import format_answer, format_groups
+    from ..search.respond import Response
+
+    assert isinstance(response, Response)
+    bold = (lambda w: click.style(w, bold=True, fg="yellow")) if tty else (lambda w: w)
+    title = (lambda w: click.style(w, bold=True)) if tty else (lambda w: w)
+    parts = []
+    if response.answer is not None:
+        parts.append(format_answer(response.results, response.answer, title))
+    parts.append(format_groups(response.results, response.groups, bold, title))
+    return "\n\n".join(parts)

@@ -1,7 +1,10 @@
-"""Search the index: a query in, ranked hits out (dense, BM25, or both fused by rank).
+"""Search the index: a query in, ranked hits out (dense, BM25, or both fused by score).
 
-Hybrid search (the default) fuses the dense and BM25 rankings by reciprocal rank
-(``RRF_K`` = 60, each ranking cut at ``DEPTH`` candidates). Queries are expanded with the
+Hybrid search (the default) fuses the dense and BM25 rankings by their scores: each ranking
+(cut at ``DEPTH`` candidates) is scaled to 0..1 (its best candidate 1, its last 0) and the two
+are added with weights ``DENSE_WEIGHT`` and 1 - ``DENSE_WEIGHT`` (``score_fusion``). Unlike
+reciprocal rank fusion, a confident first hit of one mode (far ahead of its second) keeps its
+lead instead of sinking to the rank the other mode gives it. Queries are expanded with the
 glossary's names first (see ``expansion``). Filters (kind, tag, year) apply before the
 rankings are cut, so a filtered search still returns ``top_k`` hits when there are enough.
 """
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
 MODES: tuple[str, ...] = ("hybrid", "semantic", "lexical")
 RRF_K = 60
 DEPTH = 100
+#: weight of the dense ranking in hybrid fusion (the BM25 ranking has 1 - this); set from the
+#: project's, the development and the paraphrase queries (docs/search.md)
+DENSE_WEIGHT = 0.6
 #: queries longer than this many characters are cut (the model reads 256 word pieces anyway)
 MAX_QUERY_CHARS = 2000
 
@@ -111,6 +117,13 @@ class Results:
     query: str
     expansion: Expansion
     hits: tuple[Hit, ...] = field(default=())
+    #: the whole fused ranking (up to ``DEPTH``), for grouping by entry
+    candidates: tuple[Hit, ...] = field(default=(), compare=False)
+    #: the dense cosine of each chunk in the dense ranking (by chunk id), empty in lexical mode
+    cosines: dict[str, float] = field(default_factory=dict, compare=False)
+    #: the embedding of the query (None in lexical mode)
+    vector: Any = field(default=None, compare=False)
+    mode: str = "hybrid"
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "results": [h.to_dict() for h in self.hits]}
@@ -122,6 +135,27 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) ->
     for ranking in rankings:
         for rank, doc in enumerate(ranking, start=1):
             scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _scaled(ranking: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Scores scaled to 0..1: the first candidate 1, the last 0 (all 1 when they are equal)."""
+    if not ranking:
+        return []
+    high, low = ranking[0][1], ranking[-1][1]
+    span = high - low
+    return [(i, (s - low) / span if span > 0 else 1.0) for i, s in ranking]
+
+
+def score_fusion(
+    dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]], weight: float = DENSE_WEIGHT
+) -> list[tuple[int, float]]:
+    """Fuse two rankings of (id, score), best first: weight * scaled dense + (1 - weight) *
+    scaled lexical (a candidate missing from one ranking gets 0 there); ties by id."""
+    scores: dict[int, float] = {}
+    for ranking, w in ((dense, weight), (lexical, 1.0 - weight)):
+        for doc, scaled in _scaled(ranking):
+            scores[doc] = scores.get(doc, 0.0) + w * scaled
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -154,9 +188,13 @@ class Searcher:
     """A loaded index and a query embedder: answers many queries without reloading."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder | None) -> None:
+        from .passages import PassageRoles
+
         self.index = index
         self.embedder = embedder
         self._masks: dict[Filters, Any] = {}
+        #: what each line of a passage is (text, note, synthesis, list), from the entry files
+        self.roles = PassageRoles(index.folder.parent.parent)
 
     def _allowed(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
         import numpy as np
@@ -168,16 +206,25 @@ class Searcher:
         mask: npt.NDArray[np.bool_] = self._masks[filters]
         return mask
 
-    def dense(self, text: str, allowed: npt.NDArray[np.bool_] | None, depth: int) -> list[tuple[int, float]]:
-        """Chunks by cosine similarity to the query's embedding (FAISS inner product)."""
+    def embed(self, text: str) -> npt.NDArray[np.float32]:
+        """The query's embedding, one row (1 x dim)."""
         import numpy as np
 
         if self.embedder is None:
             raise KBError("semantic search needs the model: run kb index")
+        return np.ascontiguousarray(self.embedder.encode([text]), dtype=np.float32)
+
+    def dense(
+        self, text: str, allowed: npt.NDArray[np.bool_] | None, depth: int, vector: Any = None
+    ) -> list[tuple[int, float]]:
+        """Chunks by cosine similarity to the query's embedding (FAISS inner product)."""
+        import numpy as np
+
+        if vector is None:
+            vector = self.embed(text)
         total = self.index.dense.ntotal
         if not total:
             return []
-        vector = np.ascontiguousarray(self.embedder.encode([text]), dtype=np.float32)
         k = total if allowed is not None else min(total, depth)
         scores, ids = self.index.dense.search(vector, k)
         full = np.full(total, -np.inf, dtype=np.float32)
@@ -214,19 +261,23 @@ class Searcher:
         filters = filters or Filters()
         allowed = self._allowed(filters)
         depth = max(DEPTH, top_k)
+        dense: list[tuple[int, float]] = []
+        vector = None
+        if mode != "lexical":
+            vector = self.embed(text)
+            dense = self.dense(text, allowed, depth, vector)
         if mode == "semantic":
-            ranked = self.dense(text, allowed, depth)
+            ranked = dense
         elif mode == "lexical":
             ranked = self.lexical(text, allowed, depth, expansion.extra)
         else:
-            dense = self.dense(text, allowed, depth)
-            lexical = self.lexical(text, allowed, depth, expansion.extra)
-            ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]])
-        hits = tuple(
-            Hit(rank=n, score=score, chunk=self.index.chunks[i])
-            for n, (i, score) in enumerate(ranked[:top_k], start=1)
+            ranked = score_fusion(dense, self.lexical(text, allowed, depth, expansion.extra))
+        chunks = self.index.chunks
+        candidates = tuple(Hit(rank=n, score=score, chunk=chunks[i]) for n, (i, score) in enumerate(ranked, start=1))
+        return Results(
+            query=query, expansion=expansion, hits=candidates[:top_k], candidates=candidates,
+            cosines={chunks[i].id: s for i, s in dense}, vector=vector, mode=mode,
         )
-        return Results(query=query, expansion=expansion, hits=hits)
 
 
 def open_searcher(root: Any, mode: str = "hybrid", embedder: Embedder | None = None) -> Searcher:

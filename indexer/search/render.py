@@ -1,15 +1,21 @@
-"""Search results for people: title, section, a snippet with the matching words marked,
-the sources in author-date form, and the page's link.
+"""Search results for people: entries with their best passage (the matching words marked),
+the sources in author-date form, the page's link, and the extractive answer.
 
 ``style`` decides how a matched word looks (bold on a terminal, unchanged otherwise).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .query import Hit, Results
+
+if TYPE_CHECKING:
+    from .answer import Answer
+    from .grouping import Group
 
 Style = Callable[[str], str]
 SNIPPET_CHARS = 320
@@ -107,3 +113,53 @@ def format_results(results: Results, style: Style = _plain, title_style: Style =
         lines.append(f"   {c.url}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def format_groups(results: Results, groups: tuple[Group, ...], style: Style = _plain,
+                  title_style: Style = _plain) -> str:
+    """The results as text for people, one block per entry: its kind and themes, summary,
+    best passage (from the entry's own text, matches marked), sources, link, further passages."""
+    if not groups:
+        return f"No results for {results.query!r}."
+    stems = query_stems(results)
+    blocks = []
+    if results.expansion.added:
+        blocks.append(f"(also searched for: {', '.join(results.expansion.added)})")
+    for group in groups:
+        c = group.chunk
+        lines = [f"{group.rank}. {title_style(c.title)}  [{c.kind}]"]
+        if group.theme:
+            lines.append(f"   Theme: {group.theme}")
+        elif c.tags:
+            lines.append(f"   Tags: {', '.join(c.tags)}")
+        if group.summary:
+            lines.append(f"   {html.unescape(group.summary)}")
+        label = "Editors' synthesis" if group.synthesis else (c.section or "Summary")
+        shown = group.shown_text()
+        if not c.section and group.summary and shown.startswith(group.summary + "\n"):
+            shown = shown[len(group.summary) + 1 :]  # the summary is printed above
+            label = "Introduction"
+        lines.append(f"   {label}: " + snippet(html.unescape(shown), stems, style))
+        sources = sources_line(group.best)
+        if sources:
+            lines.append(f"   Sources: {sources}")
+        lines.append(f"   {c.url}")
+        more = [h.chunk.section or "Summary" for h in group.hits[1:]]
+        if more:
+            lines.append(f"   {len(more)} more passage{'s' if len(more) > 1 else ''}: {'; '.join(dict.fromkeys(more))}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_answer(results: Results, answer: Answer, title_style: Style = _plain) -> str:
+    """The extractive answer: each sentence verbatim with its citation and link, then from how
+    many entries; or a line saying that nothing answers well."""
+    if not answer.sentences:
+        return f"No good answer for {results.query!r}: {answer.reason}."
+    n = answer.entries
+    lines = [title_style(f"Answer (from {n} entr{'y' if n == 1 else 'ies'}, sentences quoted as they stand):")]
+    for candidate, _relevance in answer.sentences:
+        text = html.unescape(candidate.text) + (f" {candidate.cite}" if candidate.cite else "")
+        lines.append(f"  - {text}")
+        lines.append(f"    {candidate.chunk.title} — {candidate.chunk.url}")
+    return "\n".join(lines)

@@ -126,6 +126,11 @@ def builder_config(config: str, site: Site, csl: Path, out: Path) -> str:
     config = _CITATIONS_RE.sub(citations, config, count=1) if _CITATIONS_RE.search(config) else config
     abbr = "  - abbr:\n      glossary: " + json.dumps(abbr_glossary(site.abbreviations), ensure_ascii=False) + "\n"
     config = _ABBR_RE.sub(abbr, config, count=1)
+    if site.ask_page:  # the theme override's header links to the search page
+        ask = site.ask_page
+        extra = re.search(r"^extra:[ \t]*\n", config, flags=re.MULTILINE)
+        config = (config[: extra.end()] + f"  kb_ask: {ask}\n" + config[extra.end():]) if extra else (
+            config.rstrip("\n") + f"\n\nextra:\n  kb_ask: {ask}\n")
     # JSON is YAML: the nav's titles and the glossary's texts are kept exactly
     return config.rstrip("\n") + "\n\nnav: " + json.dumps(site.nav, ensure_ascii=False) + "\n"
 
@@ -152,8 +157,8 @@ def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, c
                 wanted[f"docs/{rel}"] = _after_front_matter(body, marker).encode("utf-8")
             else:
                 wanted[f"docs/{rel}"] = path.read_bytes()
-    for path in THEME_DIR.iterdir():
-        wanted[f"theme/{path.name}"] = path.read_bytes()
+    for path in sorted(THEME_DIR.rglob("*.html")):
+        wanted[f"theme/{path.relative_to(THEME_DIR).as_posix()}"] = path.read_bytes()
     wanted["bibliography.bib"] = site.bibliography.path.read_bytes()
     wanted[csl.name] = csl.read_bytes()
     wanted["mkdocs.yml"] = builder_config(config, site, csl, out.resolve()).encode("utf-8")

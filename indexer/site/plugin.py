@@ -39,7 +39,6 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from ..cite.citestyle import DEFAULT_STYLE
 from ..problems import KBError, display_path
@@ -102,6 +101,8 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
                 config.markdown_extensions.append("abbr")
             config.mdx_configs.setdefault("abbr", {})["glossary"] = abbr_glossary(self.site.abbreviations)
         config.theme.dirs.insert(0, str(THEME_DIR))
+        if self.config.semantic_search:  # the theme override's header links to the search page
+            config.extra["kb_ask"] = "ask/" if config.use_directory_urls else "ask.html"
         if self.config.nav:
             config.nav = self.site.nav
         return config
@@ -149,11 +150,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         return nav
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        output = _escaped_html_title(output, page.title)
-        if self.config.semantic_search:
-            search_url = "ask/" if config.use_directory_urls else "ask.html"
-            output = search_assets.with_header_link(output, get_relative_url(search_url, page.url) or "./")
-        return output
+        return _escaped_html_title(output, page.title)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for path in (self.config.corpus, self.config.bibliography, self.config.csl):

@@ -90,6 +90,7 @@ class Site:
     nav: list[site_nav.NavItem] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    ask_page: str = ""  # the search page's URL from the site's root ("" when there is none)
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
@@ -174,9 +175,10 @@ def render_site(
         edition = build_edition(site.corpus, site.bibliography.path, settings.csl, docs_dir, built, pdf)
         site.files[PRINTABLE_PAGE] = edition.html
     if settings.semantic_search:
-        from .search_assets import search_page
+        from .search_page import search_page
 
         add(SEARCH_PAGE, search_page("../" if settings.use_directory_urls else ""))
+        site.ask_page = "ask/" if settings.use_directory_urls else "ask.html"
     site.pages = [Page(p.src_uri, _marked(relative_links(p.markdown, p.src_uri), p.src_uri), p.source)
                   for p in pages.values()]
     site.nav = site_nav.build_nav(entries, docs_pages)

@@ -10,7 +10,9 @@ corpus, in a copy) with ``embedder`` (``WordVectorEmbedder``, a fake: no model) 
 * ``vendor/``: the stemmer's files as the site ships them (``search_assets.VENDOR_FILES``);
 * ``cases.json``: per word, its token(s) and Snowball stem from ``indexer.search.lexical``; per odd
   text, its tokens; fusion inputs and outputs; and per query its expansion, its BM25 scores
-  (every chunk), its query vector, and the top 10 in lexical, semantic and hybrid mode.
+  (every chunk), its query vector, the top 10 in lexical, semantic and hybrid mode, the hybrid
+  results grouped by entry (``indexer.search.grouping``), and the extractive answer
+  (``indexer.search.answer``): its candidate sentences, their vectors, and the sentences chosen.
 
 Run by tests/js/test_js_engine.py into ``tmp_path`` (so they are never stale), or by hand:
 ``python tests/js/jsfixtures.py OUT`` then ``KB_JS_FIXTURES=OUT node --test tests/js/``.
@@ -141,6 +143,30 @@ def _fusion_cases() -> list[dict[str, Any]]:
     return cases
 
 
+def _answer_case(searcher: Any, query: str, position: dict[int, int]) -> dict[str, Any]:
+    """The hybrid groups and the answer of ``query``, with the candidates' vectors."""
+    from indexer.search import answer as a
+    from indexer.search.respond import respond
+
+    response = respond(searcher, query, top_k=TOP)
+    words = respond(searcher, query, mode="lexical", top_k=TOP)
+    pool = a.candidates(response.groups)
+    vectors = [[float(x) for x in row] for row in searcher.embedder.encode([c.text for c in pool])] if pool else []
+    chosen = a.select(pool, vectors, [float(x) for x in response.results.vector[0]])
+    return {
+        "groups": [{"id": g.chunk.path_id, "hits": [position[id(h.chunk)] for h in g.hits], "score": g.score,
+                    "roles": list(g.roles), "summary": g.summary, "synthesis": g.synthesis}
+                   for g in response.groups],
+        "lexical_groups": [g.chunk.path_id for g in words.groups],
+        "candidates": [{"text": c.text, "chunk": position[id(c.chunk)], "line": c.line, "cite": c.cite,
+                        "citations": [r.key for r in c.citations]} for c in pool],
+        "candidate_vectors": vectors,
+        "answer": {"sentences": [next(n for n, p in enumerate(pool) if p is c) for c, _r in chosen.sentences],
+                   "best": chosen.best,
+                   "reason": chosen.reason},
+    }
+
+
 def write_fixtures(project: Path, out: Path, embedder: Callable[[], Any], node_modules: Path) -> dict[str, int]:
     """Index ``project`` and write the fixtures into ``out``; returns counts for the report."""
     from indexer.search.build import build_index
@@ -184,6 +210,7 @@ def write_fixtures(project: Path, out: Path, embedder: Callable[[], Any], node_m
         for mode in ("semantic", "hybrid"):
             hits = searcher.search(query, mode=mode, top_k=TOP).hits
             case[mode] = [[position[id(h.chunk)], h.score] for h in hits]
+        case.update(_answer_case(searcher, query, position))
         query_cases.append(case)
     cases = {
         "top": TOP,

@@ -43,3 +43,4 @@ def test_node_suite_on_fixtures_from_python(tmp_path: Path) -> None:
     assert done.returncode == 0, output
     assert "# fail 0" in output and "# SKIP" not in output, output
     assert "identical top 10 in hybrid mode" in output, output
+    assert "the same answer given the same sentence vectors" in output, output

@@ -128,3 +128,83 @@ def test_glossary_acronyms_find_their_terms(real_searcher: Searcher) -> None:
                         ("EYDCP", "Early Years Development and Childcare Partnership"), ("NPQICL", "NPQICL")]:
         hits = real_searcher.search(query, top_k=3).hits
         assert any(term.lower() in (h.chunk.title + " " + h.chunk.text).lower() for h in hits), query
+
+
+# -- results grouped by entry and the extractive answer (issue 13) --------------------------------
+
+PARAPHRASE_QUERIES = PROJECT / "tests" / "queries" / "paraphrase_queries.json"
+UNANSWERABLE_QUERIES = PROJECT / "tests" / "queries" / "unanswerable_queries.json"
+
+
+def _first_relevant(flags: list[bool]) -> int | None:
+    return next((n + 1 for n, f in enumerate(flags) if f), None)
+
+
+@pytest.mark.parametrize("path", [PROJECT_QUERIES, DEV_QUERIES, PARAPHRASE_QUERIES], ids=["project", "dev", "paraphrase"])
+def test_groups_rank_entries_no_worse_than_the_passages(real_searcher: Searcher, path: Path) -> None:
+    from indexer.search.bench import relevant
+    from indexer.search.respond import respond
+
+    passages_rr = groups_rr = 0.0
+    queries = load_queries(path)
+    for q in queries:
+        response = respond(real_searcher, q["q"], top_k=10)
+        first_passage = _first_relevant([relevant(h.to_dict(), q["all"]) for h in response.results.hits])
+        shown = [{"title": g.chunk.title, "section": g.chunk.section, "text": g.shown_text()} for g in response.groups]
+        first_group = _first_relevant([relevant(s, q["all"]) for s in shown])  # judged on the passage shown
+        passages_rr += 1 / first_passage if first_passage else 0.0
+        groups_rr += 1 / first_group if first_group else 0.0
+    assert groups_rr / len(queries) >= passages_rr / len(queries) - 0.01, (groups_rr, passages_rr)
+
+
+def test_one_person_who_coordinates_support_finds_the_lead_professional(real_searcher: Searcher) -> None:
+    from indexer.search.respond import respond
+
+    response = respond(real_searcher, "one person who coordinates support for a family", top_k=10, with_answer=True)
+    titles = [g.chunk.title.lower() for g in response.groups]
+    assert any("lead professional" in t for t in titles[:2]), titles
+    assert sum("supporting families" in t for t in titles) <= 1  # one card, not three places
+    assert response.answer is not None and response.answer.sentences
+    first, _relevance = response.answer.sentences[0]
+    assert "lead professional" in first.chunk.title.lower(), first.text
+
+
+def test_what_does_co_location_achieve_answers_from_co_location_entries(real_searcher: Searcher) -> None:
+    from indexer.search.respond import respond
+
+    response = respond(real_searcher, "what does co-location achieve", top_k=10, with_answer=True)
+    assert all("co-locat" in g.chunk.title.lower() for g in response.groups[:3])
+    assert response.answer is not None and 2 <= len(response.answer.sentences) <= 4
+    assert all("co-locat" in c.chunk.title.lower() for c, _r in response.answer.sentences)
+    assert response.answer.entries >= 2
+    paragraphs = [c.paragraph for c, _r in response.answer.sentences]
+    assert len(paragraphs) == len(set(paragraphs))
+    for candidate, _r in response.answer.sentences:
+        assert candidate.text in candidate.chunk.text  # verbatim
+        assert candidate.citations  # every sentence names its source
+
+
+def test_questions_the_corpus_cannot_answer_get_no_answer(real_searcher: Searcher) -> None:
+    from indexer.search.respond import respond
+
+    unanswerable = [q["q"] for q in load_queries(UNANSWERABLE_QUERIES)]
+    assert len(unanswerable) >= 20
+    refused = [q for q in unanswerable if not respond(real_searcher, q, with_answer=True).answer.sentences]  # type: ignore[union-attr]
+    assert len(refused) >= 0.9 * len(unanswerable), sorted(set(unanswerable) - set(refused))
+    for q in ("jogging shoes", "capital of France", "how to bake bread"):
+        assert q in refused
+    answerable = [q["q"] for path in (PROJECT_QUERIES, DEV_QUERIES) for q in load_queries(path)]
+    answered = [q for q in answerable if respond(real_searcher, q, with_answer=True).answer.sentences]  # type: ignore[union-attr]
+    assert len(answered) >= 0.9 * len(answerable), sorted(set(answerable) - set(answered))
+
+
+def test_editorial_notes_are_never_snippets_or_answer_sentences(real_searcher: Searcher) -> None:
+    from indexer.search.respond import respond
+
+    for query in ("McInnes's text spells Bertam", "spelling slips in the source corrected", "Halsy or Halsey"):
+        response = respond(real_searcher, query, top_k=10, with_answer=True)
+        for group in response.groups:
+            assert "spells" not in group.shown_text(), (query, group.chunk.id)
+        assert response.answer is not None
+        for candidate, _r in response.answer.sentences:
+            assert "spell" not in candidate.text.lower(), candidate.text

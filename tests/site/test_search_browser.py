@@ -25,6 +25,7 @@ and the model (``pip install -e '.[embed]'``).
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import os
 import shutil
@@ -227,3 +228,61 @@ def test_every_page_links_to_the_search(search_site: SearchSite) -> None:
     assert document["max_tokens"] == 256
     assert json.loads((site / "kb-search" / "model" / "tokenizer.json").read_text())["truncation"]["max_length"] == 256
     assert json.loads((site / "kb-search" / "model" / "tokenizer_config.json").read_text())["model_max_length"] == 256
+
+
+ANSWER_SCRIPT = REPO / "tests" / "browser" / "answer_check.mjs"
+UNANSWERABLE = REPO / "tests" / "queries" / "unanswerable_queries.json"
+
+
+def test_ask_page_shows_the_answer_above_cards_grouped_by_entry(
+    search_site: SearchSite, served_subpath: str, tmp_path: Path, test_output: Path
+) -> None:
+    """The Ask page through the DOM contract: one card per entry, the extractive answer above
+    them (sentences quoted verbatim from the passages, each with its link), and "No good
+    answer" for questions the corpus cannot answer."""
+    node = _require_tools()
+    assert search_site.returncode == 0, search_site.output
+    from indexer.search.embedding import model_id
+    from indexer.search.store import load_index
+
+    index = load_index(search_site.project, model_id())
+    texts = {c.path_id: [] for c in index.chunks}
+    for c in index.chunks:
+        texts[c.path_id].append(c.text)
+    screenshots = test_output / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    unanswerable = [q["q"] for q in json.loads(UNANSWERABLE.read_text(encoding="utf-8"))["queries"]][:6]
+    config = {
+        "base": served_subpath, "out": str(screenshots), "chromium": CHROMIUM,
+        "answerable": ["what does co-location achieve", "one person who coordinates support for a family",
+                       "TAC meeting", "can I share information without consent"],
+        "unanswerable": ["jogging shoes", "capital of France", "how to bake bread", *unanswerable[3:]],
+    }
+    config_path = tmp_path / "answer.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run([node, str(ANSWER_SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr or done.stdout
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["external"] == [] and report["consoleErrors"] == [], report
+    for seen in report["queries"]:
+        assert seen["state"] == "done" and seen["mode"] == "hybrid", seen["query"]
+        ids = [card["id"] for card in seen["cards"]]
+        assert ids and len(ids) == len(set(ids)), seen["query"]  # one card per entry
+        for card in seen["cards"]:
+            assert card["url"].startswith(card["id"] + "/"), card
+            assert "Editorial note:" not in card["text"], card
+        assert seen["answerShown"] and seen["answerAboveResults"], seen["query"]
+        if seen["answerable"]:
+            assert seen["answered"] == "true" and 1 <= len(seen["sentences"]) <= 4, seen
+            for sentence in seen["sentences"]:
+                assert any(sentence["text"] in html.unescape(t) for t in texts[sentence["id"]]), sentence  # verbatim
+                assert sentence["url"].startswith(sentence["id"] + "/") and sentence["href"], sentence
+        else:
+            assert seen["answered"] == "false" and "No good answer" in seen["answerText"], seen
+    by_query = {q["query"]: q for q in report["queries"]}
+    colocation = by_query["what does co-location achieve"]
+    assert len(colocation["sentences"]) >= 2 and all("co-location" in s["id"] for s in colocation["sentences"])
+    (test_output / "answer-browser.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    for name in ("answer-desktop", "answer-mobile", "answer-none-desktop"):
+        assert (screenshots / f"{name}.png").stat().st_size > 10_000, name

@@ -3,7 +3,8 @@
 //   query -> whitespace folded, cut at 2,000 characters -> glossary expansion
 //         -> BM25 (Snowball English stems, English stop words; Lucene variant as bm25s)
 //         -> dense ranking (inner product with the chunk vectors) once the model is ready
-//         -> reciprocal rank fusion (k = 60, 100 candidates each), as indexer/search/query.py.
+//         -> score fusion (each ranking of 100 candidates scaled to 0..1, dense weighing
+//            index.results.dense_weight), as indexer/search/query.py.
 //
 // Pure functions over the data of index.json: no DOM here (page.js shows the results).
 // tests/js/ checks them against the Python engine on fixtures written by indexer/.
@@ -158,6 +159,24 @@ export function reciprocalRankFusion(rankings, k) {
   return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
+/** Scores scaled to 0..1: the first candidate 1, the last 0 (all 1 when they are equal). */
+function scaled(ranking) {
+  if (!ranking.length) return [];
+  const high = ranking[0][1];
+  const low = ranking[ranking.length - 1][1];
+  const span = high - low;
+  return ranking.map(([i, s]) => [i, span > 0 ? (s - low) / span : 1.0]);
+}
+
+/** indexer/search/query.py `score_fusion`: weight x scaled dense + (1 - weight) x scaled lexical. */
+export function scoreFusion(dense, lexical, weight) {
+  const scores = new Map();
+  for (const [ranking, w] of [[dense, weight], [lexical, 1.0 - weight]]) {
+    for (const [doc, s] of scaled(ranking)) scores.set(doc, (scores.has(doc) ? scores.get(doc) : 0.0) + w * s);
+  }
+  return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+}
+
 /** Chunks that pass the filters: any of the kinds, all of the tags. */
 export function allowedMask(chunks, kinds, tags) {
   if (!kinds.size && !tags.size) return null;
@@ -224,25 +243,26 @@ export class Engine {
     const depth = Math.max(this.depth, topK);
     let ranked;
     let used = mode;
-    if (!cleaned) return { expansion, mode, hits: [] };
+    if (!cleaned) return { expansion, mode, hits: [], candidates: [], cosines: new Map() };
     const dense = queryVector && this.vectors && mode !== "lexical";
     if (!dense) used = "lexical";
+    let denseRanked = [];
     if (used === "lexical") {
       ranked = this.lexicalRanking(expansion, allowed);
     } else if (mode === "semantic") {
-      ranked = this.denseRanking(queryVector, allowed);
+      ranked = denseRanked = this.denseRanking(queryVector, allowed);
     } else {
-      const d = this.denseRanking(queryVector, allowed).map(([i]) => i);
-      const l = this.lexicalRanking(expansion, allowed).map(([i]) => i);
-      ranked = reciprocalRankFusion([d, l], this.rrfK);
+      denseRanked = this.denseRanking(queryVector, allowed);
+      const l = this.lexicalRanking(expansion, allowed);
+      const results = this.index.results;
+      ranked = results
+        ? scoreFusion(denseRanked, l, results.dense_weight)
+        : reciprocalRankFusion([denseRanked.map(([i]) => i), l.map(([i]) => i)], this.rrfK);
     }
-    const hits = ranked.slice(0, Math.min(topK, depth)).map(([i, score], n) => ({
-      chunk: this.chunks[i],
-      index: i,
-      score,
-      rank: n + 1,
-    }));
-    return { expansion, mode: used, hits };
+    const candidates = ranked.map(([i, score], n) => ({ chunk: this.chunks[i], index: i, score, rank: n + 1 }));
+    const hits = candidates.slice(0, Math.min(topK, depth));
+    const cosines = new Map(denseRanked.map(([i, s]) => [i, s]));
+    return { expansion, mode: used, hits, candidates, cosines };
   }
 }
 

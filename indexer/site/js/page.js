@@ -1,11 +1,19 @@
-// The search page: a query box, filters, results; word matches at once, meaning-based
-// (hybrid) results when the model has loaded. Every text from the index is inserted with
-// textContent: a passage containing HTML shows as text.
+// The search page: a query box, filters, results as one card per entry; word matches at
+// once, meaning-based (hybrid) results and the extractive answer above them when the model
+// has loaded. Every text from the index is inserted with textContent: a passage containing
+// HTML shows as text.
 //
-// window.kbSearch (for tests and the curious): {ready, search(query, options), embed(text),
-// loadModel(), state}.
+// The DOM contract (docs/search.md): the list is [data-kb-results] with data-kb-state
+// (words | hybrid | done) and data-kb-mode; each card's passage is [data-kb-result] with
+// data-id, data-title, data-section, data-url; the answer is [data-kb-answer] with one
+// [data-kb-answer-sentence] (data-id, data-url) per sentence.
+//
+// window.kbSearch (for tests and the curious): {ready, search(query, options), answer(result),
+// embed(text), loadModel(), run(), state}.
 import { fetchArrayBuffer, importAsset, loadIndex, loadStemmer } from "./assets.js";
 import { Engine, decodeFloat16 } from "./engine.js";
+import { KIND_LABELS, card, el, showAnswer } from "./cards.js";
+import { answer as chooseAnswer, groupHits } from "./results.js";
 
 const root = document.getElementById("kb-search");
 const assets = new URL(root.dataset.assets, document.baseURI);
@@ -15,15 +23,14 @@ const statusLine = document.getElementById("kb-search-status");
 const list = document.getElementById("kb-search-results");
 const modeSelect = document.getElementById("kb-search-mode");
 const exportBox = root.querySelector(".kb-search__export");
-const KIND_LABELS = {
-  finding: "Finding",
-  event: "Timeline event",
-  term: "Glossary term",
-  "case-study": "Case study",
-  strategy: "Practice strategy",
-  procedure: "Procedure",
-  source: "Source",
-};
+list.setAttribute("data-kb-results", "");
+list.dataset.kbState = "done";
+const answerBox = document.createElement("section");
+answerBox.className = "kb-search__answer";
+answerBox.setAttribute("data-kb-answer", "");
+answerBox.setAttribute("aria-live", "polite");
+answerBox.hidden = true;
+list.before(answerBox);
 
 const state = {
   engine: null,
@@ -42,12 +49,6 @@ function setStatus(text, kind = "info") {
   statusLine.dataset.kind = kind;
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 // -- results -------------------------------------------------------------------------------
 
@@ -56,69 +57,13 @@ function queryWords(engine, text) {
   return (word) => stems.has(engine.lexical.stem(word.toLowerCase()));
 }
 
-/** A window of the text around the first word of the query, with the query's words marked. */
-function snippet(text, isQueryWord, size = 320) {
-  const words = [...text.matchAll(/[\p{L}\p{N}_]{2,}/gu)];
-  const first = words.find((m) => isQueryWord(m[0]));
-  let start = first ? Math.max(0, first.index - 80) : 0;
-  if (start > 0) {
-    const space = text.indexOf(" ", start);
-    start = space >= 0 && space < first.index ? space + 1 : start;
-  }
-  let end = Math.min(text.length, start + size);
-  if (end < text.length) {
-    const space = text.lastIndexOf(" ", end);
-    end = space > start ? space : end;
-  }
-  const part = text.slice(start, end);
-  const out = el("p", "kb-search__snippet");
-  if (start > 0) out.append("… ");
-  let last = 0;
-  for (const m of part.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
-    if (!isQueryWord(m[0])) continue;
-    out.append(part.slice(last, m.index));
-    out.append(el("mark", "", m[0]));
-    last = m.index + m[0].length;
-  }
-  out.append(part.slice(last));
-  if (end < text.length) out.append(" …");
-  return out;
-}
-
-function sources(chunk, references) {
-  const box = el("p", "kb-search__sources");
-  if (!chunk.cites.length) return box;
-  box.append("Sources: ");
-  chunk.cites.forEach((key, n) => {
-    const ref = references[key] || { cite: key, full: key };
-    const link = el("a", "citation-ref", ref.cite);
-    link.href = new URL(`bibliography/#${encodeURIComponent(key)}`, siteRoot).href;
-    link.title = ref.full;
-    if (n) box.append("; ");
-    box.append(link);
-  });
-  return box;
-}
-
 function render(result, query) {
   const { engine } = state;
   list.replaceChildren();
   const isQueryWord = queryWords(engine, `${result.expansion.text} ${result.expansion.extra}`);
-  for (const hit of result.hits) {
-    const c = hit.chunk;
-    const item = el("li", "kb-search__result");
-    item.dataset.id = c.id;
-    const link = el("a", "kb-search__title", c.title);
-    link.href = new URL(c.url, siteRoot).href;
-    const heading = el("h3", "");
-    heading.append(link);
-    const meta = el("p", "kb-search__meta");
-    meta.append(el("span", "kb-search__kind", KIND_LABELS[c.kind] || c.kind));
-    if (c.section) meta.append(" · ", el("span", "kb-search__section", c.section));
-    if (c.year) meta.append(" · ", el("span", "kb-search__year", String(c.year)));
-    item.append(heading, meta, snippet(c.text, isQueryWord), sources(c, engine.index.references));
-    list.append(item);
-  }
+  const view = { isQueryWord, index: engine.index, siteRoot };
+  for (const group of result.groups) list.append(card(group, view));
+  list.dataset.kbMode = result.mode;
   exportBox.hidden = !result.hits.some((h) => h.chunk.cites.length);
   const added = result.expansion.added.length ? ` (also searched for: ${result.expansion.added.join(", ")})` : "";
   if (!result.hits.length) {
@@ -128,13 +73,13 @@ function render(result, query) {
 }
 
 function describe(result, added) {
-  const n = result.hits.length;
+  const n = result.groups.length;
   const how = {
     hybrid: "by meaning and words",
     semantic: "by meaning",
     lexical: "by words",
   }[result.mode];
-  let text = `${n} passage${n === 1 ? "" : "s"}, ranked ${how}${added}.`;
+  let text = `${n} entr${n === 1 ? "y" : "ies"}, ranked ${how}${added}.`;
   if (state.model === "loading") text += " Loading the model for meaning-based search…";
   if (state.model === "failed") text += ` Meaning-based search is not available here (${state.modelError}): showing word matches.`;
   return text;
@@ -156,10 +101,17 @@ async function search(query, options = {}) {
   }
   const t1 = performance.now();
   const result = engine.search(query, { mode, topK, kinds, tags, queryVector });
+  result.groups = groupHits(engine.index, result.candidates, topK);
   const t2 = performance.now();
   result.timing = { embed: t1 - t0, rank: t2 - t1, total: t2 - t0 };
   result.queryVector = queryVector;
   return result;
+}
+
+/** The extractive answer to a result with meaning-based ranking (candidate sentences embedded). */
+async function answerFor(result) {
+  if (!result.queryVector || !state.embedder) return chooseAnswer(state.engine.index, result.groups, null, null);
+  return chooseAnswer(state.engine.index, result.groups, result.queryVector, (t) => state.embedder.embed(t));
 }
 
 let pending = 0;
@@ -182,6 +134,8 @@ async function runQuery() {
   const ticket = ++pending;
   if (!query.trim()) {
     list.replaceChildren();
+    showAnswer(answerBox, null, siteRoot);
+    list.dataset.kbState = "done";
     exportBox.hidden = true;
     setStatus("Type a question or some words.");
     return;
@@ -192,6 +146,17 @@ async function runQuery() {
   state.last = result;
   const added = render(result, query);
   setStatus(describe(result, added), state.model === "failed" ? "warning" : "info");
+  const meaning = result.mode !== "lexical";
+  const final = meaning || modeSelect.value === "lexical" || state.model === "failed";
+  list.dataset.kbState = meaning ? "hybrid" : final ? "done" : "words";
+  if (!meaning) showAnswer(answerBox, null, siteRoot);
+  else {
+    const found = await answerFor(result);
+    if (ticket !== pending) return;
+    result.answer = found;
+    showAnswer(answerBox, found, siteRoot);
+  }
+  if (final) list.dataset.kbState = "done";
   const url = new URL(location.href);
   url.searchParams.set("query", query); // not "q": Material's own search box reads that
   history.replaceState(null, "", url);
@@ -315,6 +280,7 @@ window.kbSearch = {
   search,
   loadModel,
   run,
+  answer: answerFor,
   async embed(text) {
     await loadModel();
     if (!state.embedder) throw new Error(state.modelError);
