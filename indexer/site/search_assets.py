@@ -384,7 +384,8 @@ hide:
 <p class="kb-search__export" hidden>Export these results' references:
 <button type="button" class="md-button" data-format="bibtex">BibTeX</button>
 <button type="button" class="md-button" data-format="ris">RIS</button></p>
-<ol id="kb-search-results" class="kb-search__results"></ol>
+<h2 id="kb-search-results-heading" class="kb-visually-hidden">Results</h2>
+<ol id="kb-search-results" class="kb-search__results" aria-labelledby="kb-search-results-heading"></ol>
 <noscript>The search runs in your browser and needs JavaScript.</noscript>
 </div>
 
@@ -422,8 +423,8 @@ _HEADER_SEARCH_RE = re.compile(r'<label class="md-header__button md-icon" for="_
 def header_link(href: str) -> str:
     """The header's link to the search page (a magnifier over a page, and a label)."""
     return (
-        f'<a href="{href}" class="md-header__button kb-search-link" title="Search the passages and their sources"'
-        ' aria-label="Search the passages and their sources">'
+        f'<a href="{href}" class="md-header__button kb-search-link" title="Ask: search the passages and their sources"'
+        ' aria-label="Ask: search the passages and their sources">'
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">'
         '<path d="M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 1 0 9.5 16c1.61 0 3.09-.59 4.23-1.57'
         "l.27.28v.79l5 4.99L20.49 19zm-6 0C7.01 14 5 11.99 5 9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14"
