@@ -195,7 +195,8 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             files.append(generated)
 
         for entry in entries:
-            add(f"{entry.path_id}.md", entry_page(entry, by_id, display_path(entry.path, self.root)), entry.path)
+            shown = display_path(entry.path, self.root)
+            add(f"{entry.path_id}.md", entry_page(entry, by_id, shown, self.bib), entry.path)
         of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
         add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"]))
         add(site_nav.INDEX_PAGES["strategies"], strategies_index(of["strategy"]))
