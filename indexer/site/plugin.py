@@ -75,7 +75,7 @@ from . import export_assets, search_assets
 from . import nav as site_nav
 from .bibliography_page import bibliography_page, cited_in
 from .gallery import gallery_page
-from .glossary import abbreviation_map, abbreviations, glossary_page
+from .glossary import PREVIEWS_FILE, abbreviation_map, abbreviations, glossary_data, glossary_page
 from .markup import md_text, source_marker
 from .pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
 from .timeline import timeline_page
@@ -210,6 +210,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         )
         add(site_nav.INDEX_PAGES["timeline"], timeline_page(of["event"], by_id))
         add(site_nav.INDEX_PAGES["glossary"], glossary_page(of["term"]))
+        add(PREVIEWS_FILE, glossary_data(of["term"]))
         add(site_nav.INDEX_PAGES["case-studies"], gallery_page(of["case-study"]))
         add(site_nav.INDEX_PAGES["sources"], sources_index(of["source"]))
         style = load_style(self.bib.path, self.csl_path)
