@@ -279,6 +279,9 @@
           });
         }
       });
+      document.querySelectorAll(".kb-overview").forEach(function (o) {
+        if (kind === "all") delete o.dataset.filtered; else o.dataset.filtered = kind;
+      });
       var status = document.querySelector(".kb-filter-status");
       if (status) status.textContent = kind === "all" ? "Showing all " + shownTotal + " events." : "Showing " + shownTotal + " events of this type.";
     }
