@@ -143,7 +143,7 @@
       p.appendChild(shut);
       wanted.insertAdjacentElement("afterend", p);
       if (wanted.title) { wanted.dataset.kbTitle = wanted.title; wanted.removeAttribute("title"); }
-      wanted.setAttribute("aria-expanded", "true");
+      if (wanted.hasAttribute("aria-expanded")) wanted.setAttribute("aria-expanded", "true");
       wanted.setAttribute("aria-describedby", "kb-pop-body");
       p.hidden = false;
       place(wanted);
@@ -151,7 +151,7 @@
   }
 
   function release(trigger) {
-    trigger.setAttribute("aria-expanded", "false");
+    if (trigger.hasAttribute("aria-expanded")) trigger.setAttribute("aria-expanded", "false");
     trigger.removeAttribute("aria-describedby");
     if (trigger.tagName === "ABBR" && trigger.dataset.kbTitle) trigger.title = trigger.dataset.kbTitle;
   }
@@ -182,8 +182,12 @@
     var seen = {};
     document.querySelectorAll("article abbr").forEach(function (abbr) {
       var name = abbr.textContent.trim();
-      if (!seen[name]) { seen[name] = true; abbr.tabIndex = 0; }
-      abbr.setAttribute("aria-expanded", "false");
+      if (!seen[name]) { /* a button that opens the preview; later ones by mouse or finger */
+        seen[name] = true;
+        abbr.tabIndex = 0;
+        abbr.setAttribute("role", "button");
+        abbr.setAttribute("aria-expanded", "false");
+      }
     });
     var glossaryPath = new URL("glossary/", siteRoot).pathname;
     document.querySelectorAll("article a[href]").forEach(function (a) {
