@@ -141,7 +141,8 @@
       shut.type = "button";
       shut.addEventListener("click", function () { var t = current; close(); if (t && lastPointer !== "touch") t.focus(); });
       p.appendChild(shut);
-      wanted.insertAdjacentElement("afterend", p);
+      /* after the trigger (after the link around it, if any: never a link inside a link) */
+      (wanted.parentElement.closest("a") || wanted).insertAdjacentElement("afterend", p);
       if (wanted.title) { wanted.dataset.kbTitle = wanted.title; wanted.removeAttribute("title"); }
       if (wanted.hasAttribute("aria-expanded")) wanted.setAttribute("aria-expanded", "true");
       wanted.setAttribute("aria-describedby", "kb-pop-body");
@@ -172,7 +173,8 @@
   }
 
   function isTrigger(node) {
-    return node && node.closest && node.closest(
+    if (!node || !node.closest || node.closest(".kb-pop")) return null;
+    return node.closest(
       "article a.citation-ref, article abbr, article a[data-kb-term]"
     );
   }

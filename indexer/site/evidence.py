@@ -70,7 +70,9 @@ KINDS: tuple[Kind, ...] = (
 KIND_BY_ID = {kind.id: kind for kind in KINDS}
 
 _POLICY_KEYWORDS = frozenset({"legislation", "international-treaty", "policy-document", "parliamentary"})
-_REVIEW_RE = re.compile(r"\b(literature review|review of the (research )?literature|research review|systematic review)\b", re.I)
+_REVIEW_RE = re.compile(
+    r"\b(literature review|review of the (research )?literature|research review|systematic review)\b", re.I
+)
 _GUIDANCE_RE = re.compile(r"\b(guidance|toolkit|guide|framework|procedures?)\b", re.I)
 
 
@@ -234,9 +236,7 @@ def evidence_block(groups: list[EvidenceGroup]) -> list[str]:
         "",
     ]
     for group in groups:
-        works = "; ".join(
-            f"[@{item.key}]" + (f" ({md_text(item.note)})" if item.note else "") for item in group.items
-        )
+        works = "; ".join(f"[@{item.key}]" + (f" ({md_text(item.note)})" if item.note else "") for item in group.items)
         lines.append(f"- **{md_text(group.kind.label.capitalize())}**: {works}")
     lines += ["", "</details>", "", "</div>", ""]
     return lines
@@ -247,8 +247,8 @@ __all__ = [
     "Evidence",
     "EvidenceGroup",
     "Kind",
-    "derived_kind",
     "default_table",
+    "derived_kind",
     "entry_evidence",
     "evidence_block",
     "finding_evidence",

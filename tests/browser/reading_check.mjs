@@ -220,8 +220,8 @@ try {
         return { popTop: pop.top, triggerBottom: trigger.bottom };
       });
       // the preview's own link opens the page it names
-      await p.locator(".kb-pop a.kb-pop__link").tap();
-      await p.waitForLoadState("networkidle");
+      const target = await p.locator(".kb-pop a.kb-pop__link").getAttribute("href");
+      await Promise.all([p.waitForURL(target, { timeout: 5000 }), p.locator(".kb-pop a.kb-pop__link").tap()]);
       return { geometry, stayed, term, termGeometry: tg, followed: new URL(p.url()).pathname };
     } finally {
       await browser.close();

@@ -143,12 +143,19 @@ def test_reading_in_chromium(reading_site: Build, tmp_path: Path, test_output: P
     touch = checks["previews_touch"]
     sheet = touch["geometry"]
     assert touch["stayed"], "a tap on a citation left the page"
-    assert sheet["popBottom"] == pytest.approx(sheet["height"], abs=1) and sheet["popWidth"] == pytest.approx(390, abs=1)
+    assert sheet["popBottom"] == pytest.approx(sheet["height"], abs=1) and sheet["popWidth"] == pytest.approx(
+        390, abs=1
+    )
     assert sheet["triggerBottom"] <= sheet["popTop"], "the sheet covers the citation tapped"
     assert touch["termGeometry"]["triggerBottom"] <= touch["termGeometry"]["popTop"]
     assert touch["term"] == "Common Assessment Framework"
     assert touch["followed"] == "/glossary/common-assessment-framework/"
-    for name in ("finding-citation-preview-desktop", "finding-citation-preview-phone", "glossary-preview-phone", "timeline-filtered"):
+    for name in (
+        "finding-citation-preview-desktop",
+        "finding-citation-preview-phone",
+        "glossary-preview-phone",
+        "timeline-filtered",
+    ):
         assert (shots / f"{name}.png").stat().st_size > 10_000, name
 
 

@@ -142,8 +142,11 @@ def test_overview_counts_each_decade_and_links_its_heading() -> None:
     events = sorted(CORPUS.of_kind("event"), key=event_sort_key)
     decades = by_decade(events)
     html = overview(decades)
-    found = re.findall(r'href="#(decade-\d+)"><span class="kb-overview__decade">(\d+)s</span> '
-                       r'<span class="kb-overview__count">(\d+)</span>', html)
+    found = re.findall(
+        r'href="#(decade-\d+)"><span class="kb-overview__decade">(\d+)s</span> '
+        r'<span class="kb-overview__count">(\d+)</span>',
+        html,
+    )
     assert [(a, int(d), int(n)) for a, d, n in found] == [
         (f"decade-{d}", d, len(group)) for d, group in decades.items()
     ]
