@@ -280,6 +280,8 @@
           document.querySelectorAll('.kb-overview a[href$="#' + heading.id + '"]').forEach(function (a) {
             var count = a.querySelector(".kb-overview__count");
             if (count) count.textContent = String(visible);
+            var unit = a.querySelector(".kb-overview__unit");
+            if (unit) unit.textContent = visible === 1 ? "event" : "events";
             a.closest("li").classList.toggle("kb-overview--empty", visible === 0);
             if (visible === 0) a.setAttribute("aria-disabled", "true"); else a.removeAttribute("aria-disabled");
           });
