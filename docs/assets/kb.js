@@ -1,15 +1,265 @@
-/* Timeline filter buttons (the kb plugin writes them; without this script every event shows).
-   Local, small, no dependencies, no requests. */
+/* The site's small scripts: previews of citations and glossary terms, the timeline's filter.
+   Local, no dependencies, no request to another host; every piece of content is set as
+   text (textContent) or copied as DOM nodes from the page itself, never parsed as HTML.
+   Without this script every link still works (citations open the bibliography) and every
+   timeline event shows. */
 (function () {
-  function setUp() {
+  "use strict";
+  var script = document.currentScript;
+  var assets = new URL(".", script ? script.src : location.href); /* .../assets/ */
+  var siteRoot = new URL("..", assets);
+  var glossary = null; /* a promise of {byPath, byAbbr} */
+
+  function loadGlossary() {
+    if (!glossary) {
+      glossary = fetch(new URL("kb-glossary.json", assets))
+        .then(function (r) { return r.ok ? r.json() : { terms: [] }; })
+        .catch(function () { return { terms: [] }; })
+        .then(function (data) {
+          var byPath = {}, byAbbr = {};
+          (data.terms || []).forEach(function (t) {
+            var path = new URL(t.url, siteRoot).pathname;
+            byPath[path] = t;
+            if (t.abbr) byAbbr[t.abbr] = t;
+          });
+          return { byPath: byPath, byAbbr: byAbbr };
+        });
+    }
+    return glossary;
+  }
+
+  /* ---- the popover: one element, moved next to the trigger it previews ---------------- */
+  var pop = null, current = null, openTimer = 0, closeTimer = 0, openSeq = 0, lastPointer = "mouse";
+  var narrow = window.matchMedia("(max-width: 44.9375em), (hover: none)");
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function popover() {
+    if (pop) return pop;
+    pop = el("span", "kb-pop");
+    pop.id = "kb-pop";
+    pop.setAttribute("role", "dialog");
+    pop.setAttribute("aria-label", "Preview");
+    pop.hidden = true;
+    pop.addEventListener("mouseenter", function () { clearTimeout(closeTimer); });
+    pop.addEventListener("mouseleave", function () { scheduleClose(); });
+    pop.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { var t = current; close(); if (t) t.focus(); }
+    });
+    pop.addEventListener("focusout", function (e) {
+      if (!pop.contains(e.relatedTarget) && e.relatedTarget !== current) scheduleClose();
+    });
+    return pop;
+  }
+
+  function decoded(text) { /* a title attribute's text, escaped once more for the theme */
+    return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"")
+      .replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  }
+
+  function citationContent(link) {
+    var box = el("span", "kb-pop__body");
+    var key = decodeURIComponent((link.getAttribute("href") || "").split("#")[1] || "");
+    var ref = key && document.getElementById("ref-" + key);
+    var text = el("span", "kb-pop__text");
+    if (ref) {
+      ref.childNodes.forEach(function (node) {
+        if (!(node.nodeType === 1 && node.classList.contains("kb-reference-link"))) text.appendChild(node.cloneNode(true));
+      });
+    } else {
+      text.textContent = decoded(link.dataset.kbTitle || link.textContent);
+    }
+    box.appendChild(text);
+    var more = el("a", "kb-pop__link", "This reference in the bibliography");
+    more.href = link.href;
+    box.appendChild(more);
+    return Promise.resolve({ label: "Reference", body: box });
+  }
+
+  function termContent(trigger, term) {
+    var box = el("span", "kb-pop__body");
+    var head = el("strong", "kb-pop__term", term.title);
+    box.appendChild(head);
+    if (term.abbr && term.title.indexOf(term.abbr) < 0) box.appendChild(document.createTextNode(" (" + term.abbr + ")"));
+    box.appendChild(el("span", "kb-pop__text", term.definition));
+    if (new URL(term.url, siteRoot).pathname !== location.pathname) {
+      var more = el("a", "kb-pop__link", "Glossary: " + term.title);
+      more.href = new URL(term.url, siteRoot).href;
+      box.appendChild(more);
+    }
+    return { label: "Glossary term", body: box };
+  }
+
+  function contentFor(trigger) {
+    if (trigger.classList.contains("citation-ref")) return citationContent(trigger);
+    return loadGlossary().then(function (g) {
+      var term = trigger.tagName === "ABBR"
+        ? g.byAbbr[trigger.textContent.trim()]
+        : g.byPath[new URL(trigger.href).pathname];
+      return term ? termContent(trigger, term) : null;
+    });
+  }
+
+  function place(trigger) {
+    if (narrow.matches) { /* a sheet at the bottom of the screen: keep the line read above it */
+      pop.classList.add("kb-pop--sheet");
+      var sheetTop = window.innerHeight - pop.offsetHeight;
+      var rect = trigger.getBoundingClientRect();
+      if (rect.bottom > sheetTop - 8) window.scrollBy(0, rect.bottom - sheetTop + 24);
+      return;
+    }
+    pop.classList.remove("kb-pop--sheet");
+    var parent = pop.offsetParent || document.body;
+    var box = parent.getBoundingClientRect(), r = trigger.getBoundingClientRect();
+    var width = Math.min(pop.offsetWidth, window.innerWidth - 16);
+    var left = Math.max(8, Math.min(r.left, window.innerWidth - width - 8));
+    var below = r.bottom + pop.offsetHeight + 8 < window.innerHeight || r.top < pop.offsetHeight + 8;
+    var top = below ? r.bottom + 6 : r.top - pop.offsetHeight - 6;
+    pop.style.left = (left - box.left) + "px";
+    pop.style.top = (top - box.top) + "px";
+  }
+
+  function open(trigger) {
+    clearTimeout(closeTimer);
+    if (current === trigger && !pop.hidden) return;
+    var wanted = trigger, ticket = ++openSeq;
+    Promise.resolve(contentFor(trigger)).then(function (content) {
+      if (!content || ticket !== openSeq) return;
+      var p = popover();
+      if (current && current !== wanted) release(current);
+      current = wanted;
+      p.textContent = "";
+      p.setAttribute("aria-label", content.label);
+      content.body.id = "kb-pop-body";
+      p.appendChild(content.body);
+      var shut = el("button", "kb-pop__close", "Close");
+      shut.type = "button";
+      shut.addEventListener("click", function () { var t = current; close(); if (t && lastPointer !== "touch") t.focus(); });
+      p.appendChild(shut);
+      /* after the trigger (after the link around it, if any: never a link inside a link) */
+      (wanted.parentElement.closest("a") || wanted).insertAdjacentElement("afterend", p);
+      if (wanted.title) { wanted.dataset.kbTitle = wanted.title; wanted.removeAttribute("title"); }
+      if (wanted.hasAttribute("aria-expanded")) wanted.setAttribute("aria-expanded", "true");
+      wanted.setAttribute("aria-describedby", "kb-pop-body");
+      p.hidden = false;
+      place(wanted);
+    });
+  }
+
+  function release(trigger) {
+    if (trigger.hasAttribute("aria-expanded")) trigger.setAttribute("aria-expanded", "false");
+    trigger.removeAttribute("aria-describedby");
+    if (trigger.tagName === "ABBR" && trigger.dataset.kbTitle) trigger.title = trigger.dataset.kbTitle;
+  }
+
+  function close() {
+    openSeq += 1;
+    clearTimeout(openTimer);
+    clearTimeout(closeTimer);
+    if (!pop || pop.hidden) return;
+    pop.hidden = true;
+    if (current) release(current);
+    current = null;
+  }
+
+  function scheduleClose() {
+    clearTimeout(closeTimer);
+    closeTimer = setTimeout(close, 300);
+  }
+
+  function isTrigger(node) {
+    if (!node || !node.closest || node.closest(".kb-pop")) return null;
+    return node.closest(
+      "article a.citation-ref, article abbr, article a[data-kb-term]"
+    );
+  }
+
+  function markTerms() {
+    /* glossary links in the text, and the first of each abbreviation (reachable by keyboard) */
+    var seen = {};
+    document.querySelectorAll("article abbr").forEach(function (abbr) {
+      var name = abbr.textContent.trim();
+      if (!seen[name]) { /* a button that opens the preview; later ones by mouse or finger */
+        seen[name] = true;
+        abbr.tabIndex = 0;
+        abbr.setAttribute("role", "button");
+        abbr.setAttribute("aria-expanded", "false");
+      }
+    });
+    var glossaryPath = new URL("glossary/", siteRoot).pathname;
+    document.querySelectorAll("article a[href]").forEach(function (a) {
+      var url = new URL(a.href, location.href);
+      if (url.origin === location.origin && url.pathname.indexOf(glossaryPath) === 0 &&
+          url.pathname !== glossaryPath && !a.closest(".kb-pop")) {
+        a.dataset.kbTerm = "";
+        a.setAttribute("aria-expanded", "false");
+      }
+    });
+    document.querySelectorAll("article a.citation-ref").forEach(function (a) {
+      if (a.title) { a.dataset.kbTitle = a.title; a.removeAttribute("title"); }
+      a.setAttribute("aria-expanded", "false");
+    });
+  }
+
+  function setUpPreviews() {
+    if (document.body.dataset.kbPreviews) return;
+    document.body.dataset.kbPreviews = "1";
+    document.addEventListener("pointerdown", function (e) {
+      lastPointer = e.pointerType || "mouse";
+      if (pop && !pop.hidden && !pop.contains(e.target) && !isTrigger(e.target)) close();
+    });
+    document.addEventListener("mouseover", function (e) {
+      var t = isTrigger(e.target);
+      if (!t || lastPointer === "touch") return;
+      clearTimeout(openTimer);
+      clearTimeout(closeTimer);
+      openTimer = setTimeout(function () { open(t); }, 250);
+    });
+    document.addEventListener("mouseout", function (e) {
+      var t = isTrigger(e.target);
+      if (t && !t.contains(e.relatedTarget)) { clearTimeout(openTimer); if (current === t) scheduleClose(); }
+    });
+    document.addEventListener("focusin", function (e) {
+      var t = isTrigger(e.target);
+      if (t && lastPointer !== "touch") open(t);
+      else if (pop && !pop.hidden && !pop.contains(e.target)) close();
+    });
+    document.addEventListener("click", function (e) {
+      var t = isTrigger(e.target);
+      if (!t) return;
+      if (lastPointer === "touch" || t.tagName === "ABBR") {
+        /* a tap previews; the preview's own link opens the page */
+        e.preventDefault();
+        if (current === t && pop && !pop.hidden) close(); else open(t);
+      }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && pop && !pop.hidden) { var t = current; close(); if (t) t.focus(); }
+      if ((e.key === "Enter" || e.key === " ") && e.target.tagName === "ABBR" && isTrigger(e.target)) {
+        e.preventDefault();
+        open(e.target);
+      }
+    });
+  }
+
+  /* ---- the timeline: filter by type, kept in the address; overview and contents follow --- */
+  function setUpTimeline() {
     var bar = document.querySelector(".kb-filter");
     if (!bar || bar.dataset.ready) return;
     bar.dataset.ready = "1";
     var buttons = bar.querySelectorAll("button[data-kind]");
+    var known = {};
+    buttons.forEach(function (b) { known[b.dataset.kind] = true; });
     function show(kind) {
       buttons.forEach(function (b) {
         b.setAttribute("aria-pressed", String(b.dataset.kind === kind));
       });
+      var shownTotal = 0;
       document.querySelectorAll(".kb-timeline").forEach(function (list) {
         var visible = 0;
         list.querySelectorAll(".kb-event").forEach(function (ev) {
@@ -17,18 +267,60 @@
           ev.hidden = !on;
           if (on) visible += 1;
         });
+        shownTotal += visible;
         list.hidden = visible === 0;
         var heading = list.previousElementSibling;
-        if (heading && heading.classList.contains("kb-decade")) heading.hidden = visible === 0;
+        if (heading && heading.classList.contains("kb-decade")) {
+          heading.hidden = visible === 0;
+          /* the table of contents lists only the decades shown */
+          document.querySelectorAll('.md-nav--secondary a[href$="#' + heading.id + '"]').forEach(function (a) {
+            var item = a.closest("li");
+            if (item) item.hidden = visible === 0;
+          });
+          document.querySelectorAll('.kb-overview a[href$="#' + heading.id + '"]').forEach(function (a) {
+            var count = a.querySelector(".kb-overview__count");
+            if (count) count.textContent = String(visible);
+            var unit = a.querySelector(".kb-overview__unit");
+            if (unit) unit.textContent = visible === 1 ? "event" : "events";
+            a.closest("li").classList.toggle("kb-overview--empty", visible === 0);
+            if (visible === 0) a.setAttribute("aria-disabled", "true"); else a.removeAttribute("aria-disabled");
+          });
+        }
       });
+      document.querySelectorAll(".kb-overview").forEach(function (o) {
+        if (kind === "all") delete o.dataset.filtered; else o.dataset.filtered = kind;
+      });
+      var status = document.querySelector(".kb-filter-status");
+      if (status) status.textContent = kind === "all" ? "Showing all " + shownTotal + " events." : "Showing " + shownTotal + " events of this type.";
+    }
+    function fromAddress() {
+      var kind = new URLSearchParams(location.search).get("type") || "all";
+      return known[kind] ? kind : "all";
     }
     buttons.forEach(function (b) {
-      b.addEventListener("click", function () { show(b.dataset.kind); });
+      b.addEventListener("click", function () {
+        var url = new URL(location.href);
+        if (b.dataset.kind === "all") url.searchParams.delete("type"); else url.searchParams.set("type", b.dataset.kind);
+        history.replaceState(history.state, "", url.href);
+        show(b.dataset.kind);
+      });
     });
+    show(fromAddress());
+    window.addEventListener("popstate", function () { show(fromAddress()); });
+  }
+
+  function setUp() {
+    markTerms();
+    setUpPreviews();
+    setUpTimeline();
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search this site");
   }
   if (typeof document$ !== "undefined") {
-    document$.subscribe(setUp);  /* mkdocs-material's instant navigation */
-  } else {
+    document$.subscribe(function () { close(); setUp(); }); /* mkdocs-material's instant navigation */
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
   }
 })();

@@ -5,10 +5,14 @@ abbreviation, other names and summary, linked to its page; an abbreviation also 
 a "see" line under its own letter (when it sits under another letter).
 ``abbreviations`` writes Python-Markdown ``abbr`` definitions (``*[CAF]: ...``) that
 the site appends to every page, so that each abbreviation is explained on hover.
+``glossary_data`` is the JSON that the previews of ``docs/assets/kb.js`` read (a term's
+definition and link, shown when a glossary link or an abbreviation is pointed at, focused
+or tapped).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -109,4 +113,30 @@ def abbr_glossary(abbreviations: dict[str, str]) -> dict[str, str]:
     return {abbr: tooltip_text(text) for abbr, text in abbreviations.items()}
 
 
-__all__ = ["abbr_glossary", "abbreviation_map", "abbreviations", "expansion", "glossary_page", "letter_of"]
+#: the previews' data, beside docs/assets/kb.js in the built site
+PREVIEWS_FILE = "assets/kb-glossary.json"
+
+
+def glossary_data(terms: list[Entry]) -> str:
+    """The glossary previews' data (JSON): per term its page (relative to the site root),
+    title, abbreviation and one-line definition, as plain text (the script sets it as text)."""
+    rows = []
+    for term in sorted(terms, key=lambda t: t.id):
+        abbr = str(term.meta.get("abbreviation", "")).strip()
+        row = {"url": term.url, "title": " ".join(term.title.split()), "definition": " ".join(term.summary.split())}
+        if abbr:
+            row["abbr"] = abbr
+        rows.append(row)
+    return json.dumps({"terms": rows}, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+__all__ = [
+    "PREVIEWS_FILE",
+    "abbr_glossary",
+    "abbreviation_map",
+    "abbreviations",
+    "expansion",
+    "glossary_data",
+    "glossary_page",
+    "letter_of",
+]

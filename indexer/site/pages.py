@@ -16,7 +16,9 @@ from collections.abc import Iterable
 import yaml
 
 from ..corpus import schema
+from ..corpus.bibliography import Bibliography
 from ..corpus.entries import Entry
+from .evidence import finding_evidence
 from .markup import by_title, format_date, grouped, html_text, kind_label, link, md_text, page_link, source_marker
 
 
@@ -114,8 +116,9 @@ def event_type_label(event_type: str) -> str:
     return event_type.replace("-", " ").capitalize()
 
 
-def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str) -> str:
-    """The Markdown page of one entry. ``shown_path`` names its file in messages."""
+def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str, bib: Bibliography | None = None) -> str:
+    """The Markdown page of one entry. ``shown_path`` names its file in messages; with the
+    bibliography, a finding shows the kinds of evidence it rests on (``indexer.site.evidence``)."""
     # the theme prints these into HTML as they are: escaped here, once
     meta: dict[str, object] = {"title": html_text(entry.title), "description": html_text(entry.summary)}
     if entry.tags:
@@ -130,6 +133,8 @@ def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str) -> str:
         lines += [md_text(entry.summary), '{: .kb-summary }', ""]
     if entry.kind == "case-study" and entry.meta.get("outcome"):
         lines += [f"**Outcome:** {md_text(entry.meta['outcome'])}", "{: .kb-outcome }", ""]
+    if bib is not None:
+        lines += finding_evidence(entry, bib)
     if entry.sources:
         lines += [source_marker(shown_path, entry.line_of("sources"))]
         keys = "; ".join(f"@{key}" for key in entry.sources)

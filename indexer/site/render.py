@@ -142,7 +142,10 @@ def render_site(
 
     for entry in entries:
         shown = display_path(entry.path, root)
-        page = theme_page(entry, entries, shown) if entry.kind == "theme" else entry_page(entry, by_id, shown)
+        if entry.kind == "theme":
+            page = theme_page(entry, entries, shown)
+        else:
+            page = entry_page(entry, by_id, shown, site.bibliography)  # the bibliography: the evidence marker
         add(f"{entry.path_id}.md", page, entry.path)
     of = {kind: [e for e in entries if e.kind == kind] for kind in schema.KIND_FOLDER}
     add(site_nav.INDEX_PAGES["findings"], findings_index(of["finding"], of["theme"]))
@@ -150,9 +153,10 @@ def render_site(
     intro = "Procedural guidance for working together: multi-agency plans, meetings and reviews."
     add(site_nav.INDEX_PAGES["procedures"], simple_index("Procedures", intro, of["procedure"]))
     add(site_nav.INDEX_PAGES["timeline"], timeline_page(of["event"], by_id))
-    from .glossary import glossary_page
+    from .glossary import PREVIEWS_FILE, glossary_data, glossary_page
 
     add(site_nav.INDEX_PAGES["glossary"], glossary_page(of["term"]))
+    site.files[PREVIEWS_FILE] = glossary_data(of["term"])  # the glossary previews' data (kb.js)
     add(site_nav.INDEX_PAGES["case-studies"], gallery_page(of["case-study"]))
     docs_pages = list(docs_pages)
     add(site_nav.INDEX_PAGES["sources"], sources_index(of["source"], site_nav.ABOUT_SOURCES_PAGE in docs_pages))

@@ -46,7 +46,8 @@ hide:
 <p class="kb-search__export" hidden>Export these results' references:
 <button type="button" class="md-button" data-format="bibtex">BibTeX</button>
 <button type="button" class="md-button" data-format="ris">RIS</button></p>
-<ol id="kb-search-results" class="kb-search__results"></ol>
+<h2 id="kb-search-results-heading" class="kb-visually-hidden">Results</h2>
+<ol id="kb-search-results" class="kb-search__results" aria-labelledby="kb-search-results-heading"></ol>
 <noscript>The search runs in your browser and needs JavaScript.</noscript>
 </div>
 

@@ -1,9 +1,12 @@
 """The timeline page: every event, by decade, oldest first, as a vertical timeline.
 
 Each event shows its year large, its title (linked to its page), its type and
-jurisdiction, its summary, and what it bears on (its related entries). Filter
-buttons (one per event type present, with counts) are plain HTML; the small script
-in ``docs/assets/kb.js`` makes them work, and without it every event stays visible.
+jurisdiction, its summary, and what it bears on (its related entries). Above them, an
+overview by decade (each decade's span and number of events, linked to its heading), and
+filter buttons (one per event type present, with counts), plain HTML; the small script in
+``docs/assets/kb.js`` makes the buttons work, keeps the chosen type in the address
+(``timeline/?type=act``), and makes the overview's counts and the table of contents follow
+the filter. Without it every event stays visible.
 """
 
 from __future__ import annotations
@@ -24,6 +27,39 @@ def decade_of(entry: Entry) -> int | None:
     return None if year is None else year - year % 10
 
 
+def decade_anchor(decade: int | None) -> str:
+    return f"decade-{decade}" if decade is not None else "undated"
+
+
+def decade_title(decade: int | None) -> str:
+    return f"{decade}s" if decade is not None else "Undated"
+
+
+def by_decade(events: list[Entry]) -> dict[int | None, list[Entry]]:
+    """Events (already sorted) grouped by decade, oldest first."""
+    decades: dict[int | None, list[Entry]] = {}
+    for entry in events:
+        decades.setdefault(decade_of(entry), []).append(entry)
+    return decades
+
+
+def overview(decades: dict[int | None, list[Entry]]) -> str:
+    """The compact overview: one link per decade with its number of events and the kinds of
+    the most frequent types in it."""
+    items = []
+    for decade, group in decades.items():
+        count = len(group)
+        kinds = Counter(event_type_label(str(e.meta.get("event_type", "other"))).lower() for e in group)
+        top = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
+        items.append(
+            f'<li><a href="#{decade_anchor(decade)}"><span class="kb-overview__decade">{decade_title(decade)}</span> '
+            f'<span class="kb-overview__count">{count}</span> '
+            f'<span class="kb-overview__unit">{"event" if count == 1 else "events"}</span></a>'
+            f'<span class="kb-overview__kinds">{attr(top)}</span></li>'
+        )
+    return '<nav class="kb-overview" aria-label="Decades of the timeline"><ol>' + "".join(items) + "</ol></nav>"
+
+
 def filter_buttons(events: list[Entry]) -> str:
     """The filter bar: 'All' and one button per event type, most frequent first."""
     counts = Counter(str(e.meta.get("event_type", "other")) for e in events)
@@ -36,7 +72,8 @@ def filter_buttons(events: list[Entry]) -> str:
         buttons.append(button.format(kind=attr(kind), on="false", label=attr(event_type_label(kind)), count=count))
     return (
         '<div class="kb-filter" role="group" aria-label="Show events of one type">'
-        '<span class="kb-filter-label">Show:</span> ' + " ".join(buttons) + "</div>"
+        '<span class="kb-filter-label">Show:</span> ' + " ".join(buttons) + "</div>\n"
+        '<p class="kb-filter-status" role="status" aria-live="polite"></p>'
     )
 
 
@@ -83,14 +120,11 @@ def timeline_page(events: list[Entry], by_id: dict[str, Entry]) -> str:
     ]
     if not ordered:
         return "\n".join([*lines, "*No events yet.*", ""])
-    lines += [filter_buttons(ordered), ""]
-    decades: dict[int | None, list[Entry]] = {}
-    for entry in ordered:
-        decades.setdefault(decade_of(entry), []).append(entry)
+    decades = by_decade(ordered)
+    lines += [overview(decades), "", filter_buttons(ordered), ""]
     for decade, group in decades.items():
-        title = f"{decade}s" if decade is not None else "Undated"
-        anchor = f"decade-{decade}" if decade is not None else "undated"
-        lines += [f"## {title} {{#{anchor} .kb-decade}}", "", '<div class="kb-timeline" markdown>', ""]
+        lines += [f"## {decade_title(decade)} {{#{decade_anchor(decade)} .kb-decade}}", ""]
+        lines += ['<div class="kb-timeline" markdown>', ""]
         for entry in group:
             lines += event_block(entry, by_id)
         lines += ["</div>", ""]
@@ -103,4 +137,4 @@ def event_label(entry: Entry) -> str:
     return f"{year}: {entry.title}" if year and str(year) not in entry.title else entry.title
 
 
-__all__ = ["decade_of", "event_label", "event_sort_key", "timeline_page"]
+__all__ = ["by_decade", "decade_of", "event_label", "event_sort_key", "overview", "timeline_page"]

@@ -75,10 +75,11 @@ try {
     await link.scrollIntoViewIfNeeded();
     const href = await link.getAttribute("href");
     await link.hover();
-    const tip = page.locator(".md-tooltip2--active, .md-tooltip--active").first();
+    // the site's own preview (docs/assets/kb.js): the full reference, from the page's References
+    const tip = page.locator(".kb-pop:not([hidden]) .kb-pop__text").first();
     await tip.waitFor({ state: "visible", timeout: 5000 });
     const tipText = (await tip.innerText()).trim();
-    await page.waitForTimeout(500); // let the tooltip finish fading in before the screenshot
+    await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, "finding-tooltip.png") });
     assert(tipText.length > 40, `tooltip too short: ${JSON.stringify(tipText)}`);
     assert(/\(\d{4}[a-z]?\)/.test(tipText), `tooltip is not a full reference: ${JSON.stringify(tipText)}`);
@@ -90,10 +91,11 @@ try {
     const abbr = page.locator(`article abbr:text-is("${config.abbr}")`).first();
     await abbr.scrollIntoViewIfNeeded();
     await abbr.hover();
-    const tip = page.locator(".md-tooltip2--active, .md-tooltip--active").first();
+    // the glossary preview names the term the abbreviation stands for
+    const tip = page.locator(".kb-pop:not([hidden]) .kb-pop__term").first();
     await tip.waitFor({ state: "visible", timeout: 5000 });
     const tipText = (await tip.innerText()).trim();
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, "abbreviation-tooltip.png") });
     assert(tipText.length > config.abbr.length, `abbreviation tooltip: ${JSON.stringify(tipText)}`);
     return { tooltip: tipText };

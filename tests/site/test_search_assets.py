@@ -110,7 +110,7 @@ def test_header_link_is_the_theme_override() -> None:
     link = header.index('class="md-header__button kb-search-link"')
     assert link < header.index('for="__search"')  # before Material's own search button
     assert "{{ config.extra.kb_ask | url }}" in header  # relative to the page
-    assert ">Ask</span>" in header and 'aria-label="Search the passages and their sources"' in header
+    assert ">Ask</span>" in header and 'aria-label="Ask: search the passages and their sources"' in header  # the visible label in the name
 
 
 def test_weight_only_int8_stays_close(tmp_path: Path) -> None:
