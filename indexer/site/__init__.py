@@ -1,8 +1,10 @@
-"""The website's pages, rendered from the corpus as Markdown by pure functions.
+"""The website: the site step and its faces.
 
-One module per kind of page: ``pages`` (an entry's page and the section index pages),
-``timeline``, ``glossary``, ``gallery`` (case studies), ``bibliography_page`` and
-``nav``. Links between pages are written docs-root-absolute (``/findings/x.md``) and
-MkDocs (``validation.links.absolute_links: relative_to_docs``) makes them relative and
-checks them. The MkDocs plugin (``indexer.site.plugin``) is a thin adapter over these.
+``render`` turns the corpus and the bibliography into the site's Markdown pages (one module
+per kind of page: ``pages``, ``themes``, ``timeline``, ``glossary``, ``gallery``,
+``bibliography_page``, ``nav``), downloads and nav, with links relative to each page;
+``output`` writes them to a folder any builder reads (``kb site render OUT``); ``plugin`` is
+the thin MkDocs adapter over ``render``; ``mdx_citations`` renders pandoc citations;
+``theme/`` is the theme override; ``search_*`` and ``browser_model`` make the in-browser
+search's files; ``printable`` the printable edition. See docs/architecture.md.
 """
