@@ -321,18 +321,12 @@ def write_assets(
     model: Callable[[Path], Path] = browser_model,
 ) -> dict[str, int]:
     """Write ``kb-search/`` into ``site_dir``; returns the size in bytes of each file written."""
-    import numpy as np
-
     vendor = vendor_sources(node_modules)
     out = site_dir / ASSETS_DIR
     (out / MODEL_DIR).mkdir(parents=True, exist_ok=True)
     (out / VENDOR_DIR).mkdir(parents=True, exist_ok=True)
     document = index_document(index, bib, style)
-    vectors = (
-        np.stack([index.dense.reconstruct(i) for i in range(index.dense.ntotal)])
-        if index.dense.ntotal
-        else (np.zeros((0, index.manifest.dim), dtype=np.float32))
-    )
+    vectors = index.vectors()  # the one store of the vectors: the FAISS index
     shutil.copyfile(model(index.onnx_folder), out / MODEL_DIR / ONNX_FILE)
     # the version in the URL keys the browser's cache: a new model is never taken from an old cache
     document["model_file"] = f"{MODEL_DIR}/{ONNX_FILE}?v={_file_hash(out / MODEL_DIR / ONNX_FILE)}"
