@@ -60,7 +60,8 @@ def run(argv: list[str], cwd: Path | None = None, judge: bool = True) -> tuple[f
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
-    err = proc.stderr.read()
+    with proc.stderr:
+        err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
