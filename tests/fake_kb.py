@@ -23,9 +23,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import FakeEmbedder
 
 import indexer.search.build
-import indexer.search.lexical
 import indexer.search.query
-import indexer.search.store
+import indexer.search.writer
 from indexer.cli import main
 
 
@@ -51,19 +50,19 @@ def _patch() -> None:
     indexer.search.build.build_index = lambda root, **kw: real_build(root, embedder=lambda: embedder, **kw)
     if os.environ.get("KB_TEST_REAL_QUERY") != "1":
         indexer.search.query.open_searcher = lambda root, mode="hybrid": real_open(root, mode, embedder=embedder)
-    real_save, real_switch = indexer.search.lexical.LexicalIndex.save, indexer.search.store._switch
+    real_write, real_switch = indexer.search.writer._write_new, indexer.search.writer._switch
 
-    def save(self: Any, folder: Path) -> None:
-        real_save(self, folder)
-        _pause("write")
+    def write_new(path: Path, data: bytes) -> None:
+        real_write(path, data)
+        if path.name == indexer.search.writer.LEXICAL:  # the last file before the manifest
+            _pause("write")
 
     def switch(base: Path, name: str) -> None:
         _pause("switch")
         real_switch(base, name)
 
-    indexer.search.lexical.LexicalIndex.save = save  # type: ignore[method-assign]
-    indexer.search.store._switch = switch
-
+    indexer.search.writer._write_new = write_new
+    indexer.search.writer._switch = switch
 
 if __name__ == "__main__":
     _patch()

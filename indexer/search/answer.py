@@ -118,6 +118,9 @@ def _cited(refs: Sequence[CitationRef], context: str) -> tuple[CitationRef, ...]
         first = _WORDS_RE.findall(ref.author)
         if first and first[0] in words and (not ref.year or ref.year in context):
             found.append(ref)
+    if not found:  # a narrative citation whose author stands outside the sentence: its year alone
+        by_year = [ref for ref in refs if ref.year and re.search(rf"\b{re.escape(ref.year)}\b", context)]
+        found = by_year if len(by_year) == 1 else []
     return tuple(found)
 
 

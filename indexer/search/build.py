@@ -35,6 +35,7 @@ from .embedding import (
     Embedder,
     OnnxEmbedder,
     SentenceTransformerEmbedder,
+    WordPieceCounter,
     export_onnx,
     model_id,
     model_path,
@@ -190,12 +191,15 @@ def _build(
     current_model = instance.model_id if instance is not None else model_id()
     previous = load_previous(root, current_model) if reuse else Previous()
 
-    counter: list[Callable[[str], int]] = []
+    counter: list[WordPieceCounter] = []
 
-    def count(text: str) -> int:
+    def tokens() -> WordPieceCounter:
         if not counter:
             counter.append(token_counter())
-        return counter[0](text)
+        return counter[0]
+
+    def count(text: str) -> int:
+        return tokens()(text)
 
     keys = entry_keys(root, corpus.entries, current_model)
     chunks = []
@@ -223,7 +227,7 @@ def _build(
         model = _small_update_embedder(root, onnx, current_model, len(todo)) or get_embedder()
         dim = model.dim
         fresh_texts = [texts[i] for i in todo.values()]
-        fresh = embed_sorted(model, fresh_texts, [count(t) for t in fresh_texts], progress)
+        fresh = embed_sorted(model, fresh_texts, tokens().lengths(fresh_texts), progress)
         vectors_by_hash.update(zip(todo, fresh, strict=True))
     vectors = np.zeros((len(chunks), dim), dtype=np.float32)
     for i, h in enumerate(hashes):

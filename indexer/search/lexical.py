@@ -1,29 +1,54 @@
-"""Lexical retrieval: BM25 (bm25s) over the same chunks as the dense index.
+"""Lexical retrieval: BM25 over the same chunks as the dense index, in a file of our own.
 
 Texts are tokenised the same way for the index and the queries: lowercase words of two
-or more characters, English stop words removed (bm25s's longer list, which has question
-words such as "what" and "how"), Snowball (Porter 2) stems.
+or more characters, English stop words removed (``stopwords.STOPWORDS_EN``, bm25s's longer
+list, which has question words such as "what" and "how"), Snowball (Porter 2) stems.
+
+bm25s computes the scores when the index is built; they are saved in ``bm25.npz``
+(``to_bytes``/``from_bytes``), a NumPy ``.npz`` archive of four arrays, read with
+``allow_pickle=False``:
+
+    header   uint8    UTF-8 JSON: {"format": "kb-bm25", "version": 1, "method": "lucene",
+                      "k1": ..., "b": ..., "documents": N, "vocab": [token, ...]}
+    data     float32  the BM25 score of each (token, chunk) pair with the token in the chunk
+    indices  int32    the chunk of each score
+    indptr   int64    the scores of token ``vocab[t]`` are ``data[indptr[t]:indptr[t + 1]]``
+
+(the scores per token in compressed sparse column form, as bm25s computes them). The file's
+k1 and b must equal ``BM25_K1`` and ``BM25_B``: an index built with other parameters is
+refused (run kb index). The query path reads the file with numpy alone: it never imports
+bm25s or scipy.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import io
 import json
 import re
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .stopwords import STOPWORDS_EN
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-BM25_DIR = "bm25"
+#: the file of the index that holds the BM25 arrays
+LEXICAL_FILE = "bm25.npz"
+LEXICAL_FORMAT = "kb-bm25"
+LEXICAL_VERSION = 1
 #: BM25 parameters (Lucene variant, bm25s's defaults): the one place the index build, `kb search`
 #: and the site's search (through its index.json) read them from
 BM25_K1 = 1.5
 BM25_B = 0.75
+_ARRAYS = ("header", "data", "indices", "indptr")
+
+
+class LexicalFormatError(ValueError):
+    """``bm25.npz`` is not a BM25 file of this format (the message says what is wrong)."""
 
 
 @lru_cache(maxsize=1)
@@ -36,19 +61,9 @@ def _stemmer() -> Any:
 _TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")  # bm25s's token pattern
 
 
-@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """bm25s's longer English stop-word list, read without importing bm25s (which pulls in scipy)."""
-    spec = importlib.util.find_spec("bm25s")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    if not folders:
-        raise ImportError("bm25s is not installed")
-    module_spec = importlib.util.spec_from_file_location("_kb_bm25s_stopwords", Path(folders[0]) / "stopwords.py")
-    if module_spec is None or module_spec.loader is None:
-        raise ImportError("bm25s/stopwords.py not found")
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return frozenset(module.STOPWORDS_EN_PLUS)
+    """The English stop words the lexical retriever drops (``stopwords.STOPWORDS_EN``)."""
+    return STOPWORDS_EN
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -58,7 +73,7 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     (lowercase, bm25s's token pattern, stop words removed, Snowball stems), done here so
     that a query is tokenised without importing bm25s; a test checks they agree.
     """
-    stop = stopwords()
+    stop = STOPWORDS_EN
     words = [[w for w in _TOKEN_RE.findall(text.lower()) if w not in stop] for text in texts]
     unique = sorted({w for doc in words for w in doc})
     stems = dict(zip(unique, _stemmer().stemWords(unique), strict=True))
@@ -68,8 +83,8 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 class LexicalIndex:
     """A BM25 index over chunk texts; ``scores`` gives every chunk's score for a query.
 
-    Built and saved with bm25s; loaded from bm25s's saved arrays with numpy alone (the
-    precomputed per-token scores in CSC form), so the query path never imports bm25s or scipy.
+    ``vocab`` maps a token to its column; ``data``/``indices``/``indptr`` hold the precomputed
+    per-token scores in CSC form (see the module).
     """
 
     def __init__(self, vocab: dict[str, int], data: Any, indices: Any, indptr: Any, size: int) -> None:
@@ -78,36 +93,103 @@ class LexicalIndex:
         self.indices = indices
         self.indptr = indptr
         self.size = size
-        self._retriever: Any = None
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        """Score ``texts`` with bm25s (k1 ``BM25_K1``, b ``BM25_B``)."""
+        import numpy as np
+
+        if not texts:
+            return cls.empty()
         import bm25s
 
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        if texts:
-            retriever.index(tokenize(texts), show_progress=False)
-            scores = retriever.scores
-            index = cls(dict(retriever.vocab_dict), scores["data"], scores["indices"], scores["indptr"], len(texts))
-        else:
-            index = cls({}, None, None, None, 0)
-        index._retriever = retriever
-        return index
-
-    def save(self, folder: Path) -> None:
-        if self.size:
-            self._retriever.save(str(folder / BM25_DIR), show_progress=False)
+        retriever.index(tokenize(texts), show_progress=False)
+        scores = retriever.scores
+        columns = len(scores["indptr"]) - 1  # bm25s adds "" to its vocabulary, with no column
+        return cls(
+            {token: n for token, n in retriever.vocab_dict.items() if token and n < columns},
+            np.asarray(scores["data"], dtype=np.float32),
+            np.asarray(scores["indices"], dtype=np.int32),
+            np.asarray(scores["indptr"], dtype=np.int64),
+            len(texts),
+        )
 
     @classmethod
-    def load(cls, folder: Path, size: int) -> LexicalIndex:
+    def empty(cls) -> LexicalIndex:
         import numpy as np
 
-        if not size:
-            return cls({}, None, None, None, 0)
-        base = folder / BM25_DIR
-        vocab = json.loads((base / "vocab.index.json").read_text(encoding="utf-8"))
-        data, indices, indptr = (np.load(base / f"{name}.csc.index.npy") for name in ("data", "indices", "indptr"))
-        return cls(vocab, data, indices, indptr, size)
+        return cls({}, np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64), 0)
+
+    def to_bytes(self) -> bytes:
+        """The index as ``bm25.npz`` (see the module)."""
+        import numpy as np
+
+        tokens = [""] * (len(self.indptr) - 1)
+        for token, column in self.vocab.items():
+            tokens[column] = token
+        header = {
+            "format": LEXICAL_FORMAT, "version": LEXICAL_VERSION, "method": "lucene",
+            "k1": BM25_K1, "b": BM25_B, "documents": self.size, "vocab": tokens,
+        }
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+            data=np.asarray(self.data, dtype=np.float32),
+            indices=np.asarray(self.indices, dtype=np.int32),
+            indptr=np.asarray(self.indptr, dtype=np.int64),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, size: int) -> LexicalIndex:
+        """Read ``bm25.npz`` for ``size`` chunks; ``LexicalFormatError`` says what does not fit."""
+        import numpy as np
+
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+                missing = [name for name in _ARRAYS if name not in archive.files]
+                if missing:
+                    raise LexicalFormatError(f"no {', '.join(missing)} array")
+                arrays = {name: archive[name] for name in _ARRAYS}
+            header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+        except LexicalFormatError:
+            raise
+        except (OSError, ValueError, EOFError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+            raise LexicalFormatError(f"not a .npz archive ({type(exc).__name__})") from None
+        if not isinstance(header, dict) or header.get("format") != LEXICAL_FORMAT:
+            raise LexicalFormatError("not a kb-bm25 file")
+        if header.get("version") != LEXICAL_VERSION:
+            raise LexicalFormatError(f"version {header.get('version')}, not {LEXICAL_VERSION}")
+        if (header.get("k1"), header.get("b")) != (BM25_K1, BM25_B):
+            raise LexicalFormatError(
+                f"built with k1={header.get('k1')}, b={header.get('b')}, not k1={BM25_K1}, b={BM25_B}"
+            )
+        tokens = header.get("vocab")
+        if header.get("documents") != size or not isinstance(tokens, list):
+            raise LexicalFormatError(f"made for {header.get('documents')} chunks, not {size}")
+        index = cls({t: n for n, t in enumerate(tokens) if t}, arrays["data"], arrays["indices"],
+                    arrays["indptr"], size)
+        problem = index._inconsistency(len(tokens))
+        if problem:
+            raise LexicalFormatError(problem)
+        return index
+
+    def _inconsistency(self, columns: int) -> str:
+        """What makes the arrays inconsistent with each other and with the chunks ("" if nothing)."""
+        import numpy as np
+
+        data, indices, indptr = self.data, self.indices, self.indptr
+        if (data.dtype, indices.dtype, indptr.dtype) != (np.float32, np.int32, np.int64):
+            return "arrays of the wrong type"
+        if data.ndim != 1 or indices.shape != data.shape or indptr.shape != (columns + 1,):
+            return f"arrays of the wrong shape for {columns} tokens"
+        if int(indptr[0]) != 0 or int(indptr[-1]) != len(data) or bool(np.any(np.diff(indptr) < 0)):
+            return "indptr out of order"
+        if len(indices) and (int(indices.min()) < 0 or int(indices.max()) >= self.size):
+            return f"chunk numbers outside 0..{self.size - 1}"
+        return ""
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk for ``query`` (zeros when no query word is indexed)."""

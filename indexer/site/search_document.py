@@ -121,12 +121,8 @@ def decode_vectors(data: bytes, dim: int) -> npt.NDArray[np.float32]:
 
 
 def index_vectors(index: LoadedIndex) -> npt.NDArray[np.float32]:
-    """The index's vectors, in chunk order (count x dim)."""
-    import numpy as np
-
-    if not index.dense.ntotal:
-        return np.zeros((0, index.manifest.dim), dtype=np.float32)
-    return np.stack([index.dense.reconstruct(i) for i in range(index.dense.ntotal)])
+    """The index's vectors, in chunk order (count x dim), from its one store (the FAISS index)."""
+    return index.vectors()
 
 
 __all__ = [

@@ -85,8 +85,8 @@ try {
   });
 
   for (const [name, selector] of [
-    ["citation tooltip", "article a.citation-ref"],
-    ["abbreviation tooltip", "article abbr[title]"],
+    ["citation tooltip", "article p a.citation-ref:visible"],
+    ["abbreviation tooltip", "article abbr[title]:visible"],
   ]) {
     await check(name, async () => {
       await page.goto(base + config.entries[0], { waitUntil: "networkidle" });

@@ -71,7 +71,7 @@ try {
   });
 
   await check("citation_tooltip", async () => {
-    const link = page.locator("article .citation a.citation-ref").first();
+    const link = page.locator("article p .citation a.citation-ref:visible").first();
     await link.scrollIntoViewIfNeeded();
     const href = await link.getAttribute("href");
     await link.hover();

@@ -8,7 +8,6 @@ not reuse what fails its checksum or shape and says so.
 from __future__ import annotations
 
 import fcntl
-import io
 import json
 import os
 import shutil
@@ -63,13 +62,6 @@ def _flip(data: bytes) -> bytes:
 
 def _half(data: bytes) -> bytes:
     return data[: len(data) // 2]
-
-
-def _narrow_vectors(data: bytes) -> bytes:
-    vectors = np.load(io.BytesIO(data))
-    out = io.BytesIO()
-    np.save(out, np.ascontiguousarray(vectors[:, :32]))
-    return out.getvalue()
 
 
 def _narrow_dense(data: bytes) -> bytes:
@@ -163,8 +155,9 @@ CASES = [
          "run kb index", index_first=True, setup=_append_to_finding),
     Case("index-other-model", K, SEARCH, 1, "Error: the search index was built by other/model, not "
          "fake/hashing-64: run kb index", index_first=True, setup=_edit_manifest(model_id="other/model")),
-    Case("index-old-format", K, SEARCH, 1, "Error: the search index has format 2, not 3: run kb index",
-         index_first=True, setup=_edit_manifest(format=2)),
+    Case("index-old-format", K, SEARCH, 1, "Error: the search index in {root}/.kb was written by an older "
+         "version of kb (format 3; this one reads format 4): run kb index",
+         index_first=True, setup=_edit_manifest(format=3)),
     Case("index-dense-tampered", K, SEARCH, 1, f"{DAMAGED} (dense.faiss checksum): run kb index",
          index_first=True, setup=replace_file("dense.faiss", _flip)),
     Case("index-dense-truncated", K, SEARCH, 1, f"{DAMAGED} (dense.faiss checksum): run kb index",
@@ -180,8 +173,8 @@ CASES = [
          "run kb index", index_first=True, setup=replace_file("chunks.json", _half, fix_checksum=True)),
     Case("index-chunks-missing", K, SEARCH, 1, f"{DAMAGED} (chunks.json is missing): run kb index",
          index_first=True, setup=_remove("chunks.json")),
-    Case("index-bm25-missing", K, SEARCH, 1, f"{DAMAGED} (bm25/vocab.index.json is missing): run kb index",
-         index_first=True, setup=_remove("bm25/vocab.index.json")),
+    Case("index-bm25-missing", K, SEARCH, 1, f"{DAMAGED} (bm25.npz is missing): run kb index",
+         index_first=True, setup=_remove("bm25.npz")),
     Case("index-expansion-tampered", K, SEARCH, 1, f"{DAMAGED} (expansion.json checksum): run kb index",
          index_first=True, setup=replace_file("expansion.json", lambda d: d.replace(b"LP", b"XX"))),
     Case("index-manifest-missing", K, SEARCH, 1, f"{DAMAGED} (manifest.json is missing): run kb index",
@@ -201,11 +194,11 @@ CASES = [
     Case("index-pointer-empty", K, SEARCH, 1, "Error: no search index in {root}/.kb: run kb index",
          index_first=True, setup=_pointer("")),
     Case("index-reindex-vectors-tampered", K, INDEX, 0,
-         f"{NOT_REUSED} (vectors.npy checksum): its vectors were not reused", index_first=True,
-         setup=replace_file("vectors.npy", _flip)),
+         f"{NOT_REUSED} (dense.faiss checksum): its vectors were not reused", index_first=True,
+         setup=replace_file("dense.faiss", _flip)),
     Case("index-reindex-vectors-wrong-shape", K, INDEX, 0,
-         f"{NOT_REUSED} (vectors.npy has shape (4, 32), the manifest (4, 64)): its vectors were not reused",
-         index_first=True, setup=replace_file("vectors.npy", _narrow_vectors, fix_checksum=True)),
+         f"{NOT_REUSED} (dense.faiss has 4 vectors of 32 dimensions, the manifest 4 of 64): its vectors were "
+         "not reused", index_first=True, setup=replace_file("dense.faiss", _narrow_dense, fix_checksum=True)),
     Case("index-reindex-chunks-tampered", K, INDEX, 0,
          f"{NOT_REUSED} (chunks.json checksum): its vectors were not reused", index_first=True,
          setup=replace_file("chunks.json", _flip)),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search import store
+from indexer.search import snapshot, store
 from indexer.search.build import build_index
 from indexer.search.store import current_folder, kb_dir, load_index
 
@@ -115,7 +115,7 @@ def test_searches_during_reindexing_never_see_a_damaged_index(fake_index: Path, 
 
 def test_a_reader_whose_folder_vanishes_reads_the_new_one(fake_index: Path, fake_embedder,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    real = store._load_folder
+    real = snapshot._load_folder
     raced: list[Path] = []
 
     def racing(folder: Path, root: Path, model: str) -> store.LoadedIndex:
@@ -126,6 +126,6 @@ def test_a_reader_whose_folder_vanishes_reads_the_new_one(fake_index: Path, fake
             assert not folder.exists()
         return real(folder, root, model)
 
-    monkeypatch.setattr(store, "_load_folder", racing)
+    monkeypatch.setattr(snapshot, "_load_folder", racing)
     index = load_index(fake_index, fake_embedder.model_id)
     assert raced and index.folder != raced[0] and len(index.chunks) == 10

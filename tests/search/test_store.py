@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from indexer.search import store
+from indexer.search import store, writer
 from indexer.search.build import build_index
 from indexer.search.query import open_searcher
 from indexer.search.store import IndexUnusable, current_folder, kb_dir, load_index, read_manifest
@@ -68,10 +69,10 @@ def test_interrupted_write_leaves_previous_index_usable(
     previous = current_folder(fake_index)
     (fake_index / "corpus" / "glossary" / "co-location.md").unlink()
 
-    def crash(self, folder: Path) -> None:
+    def crash(self) -> bytes:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("indexer.search.lexical.LexicalIndex.save", crash)
+    monkeypatch.setattr("indexer.search.lexical.LexicalIndex.to_bytes", crash)
     with pytest.raises(KeyboardInterrupt):
         build_index(fake_index, embedder=lambda: fake_embedder)
     assert current_folder(fake_index) == previous
@@ -116,7 +117,7 @@ def test_a_full_disk_while_writing_is_one_error_and_keeps_the_previous_index(
     def full(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "_write_new", full)
+    monkeypatch.setattr(writer, "_write_new", full)
     with pytest.raises(KBError, match=r"^cannot write the search index in .*\.kb: No space left on device$"):
         build_index(fake_index, embedder=lambda: fake_embedder, reuse=False)
     assert current_folder(fake_index) == previous
@@ -126,12 +127,68 @@ def test_a_full_disk_while_writing_is_one_error_and_keeps_the_previous_index(
 
 
 def test_tampered_vectors_are_embedded_again_not_carried_forward(fake_index: Path, fake_embedder) -> None:
-    vectors = current_folder(fake_index) / store.VECTORS
+    vectors = current_folder(fake_index) / store.DENSE
     data = bytearray(vectors.read_bytes())
     data[-8:] = b"\x00" * 8  # the last row's last two floats
     vectors.write_bytes(bytes(data))
     before = fake_embedder.calls
     report = build_index(fake_index, embedder=lambda: fake_embedder)
-    assert report.damaged == "vectors.npy checksum"
+    assert report.damaged == "dense.faiss checksum"
     assert (report.embedded, report.reused) == (10, 0) and fake_embedder.calls - before == 10
     assert build_index(fake_index, embedder=lambda: fake_embedder).damaged == ""
+
+
+def test_the_folder_holds_each_thing_once_and_the_vectors_only_in_faiss(fake_index: Path, fake_embedder) -> None:
+    folder = current_folder(fake_index)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [store.MANIFEST, store.CHUNKS, store.DENSE, store.LEXICAL, store.EXPANSION])
+    manifest = read_manifest(folder)
+    assert manifest.format == store.FORMAT == 4
+    assert sorted(manifest.checksums) == sorted([store.CHUNKS, store.DENSE, store.LEXICAL, store.EXPANSION])
+    index = load_index(fake_index, fake_embedder.model_id)
+    vectors = index.vectors()
+    assert vectors.shape == (10, 64) and vectors.dtype.name == "float32"
+    expected = fake_embedder.encode([c.embed_text for c in index.chunks])
+    assert abs(vectors - expected).max() < 1e-6
+
+
+def _as_format_3(folder: Path) -> None:
+    """Turn an index folder into the layout of format 3: bm25s's folder, a second copy of the vectors."""
+    manifest = json.loads((folder / store.MANIFEST).read_text())
+    (folder / store.LEXICAL).unlink()
+    (folder / "bm25").mkdir()
+    (folder / "bm25" / "vocab.index.json").write_text("{}")
+    (folder / "vectors.npy").write_bytes(b"\x93NUMPY")
+    manifest["format"] = 3
+    manifest["checksums"] = {"chunks.json": manifest["checksums"]["chunks.json"], "vectors.npy": "0" * 32}
+    (folder / store.MANIFEST).write_text(json.dumps(manifest))
+
+
+def test_an_index_of_the_old_format_says_run_kb_index_and_kb_index_replaces_it(
+    fake_index: Path, fake_embedder
+) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    _as_format_3(current_folder(fake_index))
+    message = (f"the search index in {kb_dir(fake_index)} was written by an older version of kb "
+               "(format 3; this one reads format 4): run kb index")
+    with pytest.raises(IndexUnusable) as raised:
+        load_index(fake_index, fake_embedder.model_id)
+    assert str(raised.value) == message
+    result = CliRunner().invoke(main, ["search", "co-location", "--root", str(fake_index)])
+    assert result.exit_code == 1 and result.output.strip().splitlines()[-1] == f"Error: {message}"
+    report = build_index(fake_index, embedder=lambda: fake_embedder)
+    assert (report.embedded, report.reused, report.damaged) == (10, 0, "")  # nothing read from the old files
+    assert len(load_index(fake_index, fake_embedder.model_id).chunks) == 10
+
+
+@pytest.mark.parametrize("name", [store.LEXICAL, store.DENSE, store.CHUNKS, store.EXPANSION])
+def test_every_file_is_checked_against_its_checksum(fake_index: Path, fake_embedder, name: str) -> None:
+    path = current_folder(fake_index) / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(store.IndexDamaged, match=rf"damaged \({re.escape(name)} checksum\): run kb index$"):
+        load_index(fake_index, fake_embedder.model_id)

@@ -1,0 +1,135 @@
+"""The index's layout on disk, its format number, its manifest and its errors.
+
+::
+
+    .kb/current            name of the live index folder (replaced atomically)
+    .kb/lock               the writer lock (``indexer.lock``): one kb index at a time
+    .kb/index-<stamp>/     manifest.json, chunks.json, dense.faiss, bm25.npz, expansion.json
+    .kb/models/<model>/    the ONNX export of the model (kept across re-indexing)
+
+Format 4 (``FORMAT``): the vectors are kept once, in ``dense.faiss`` (a FAISS
+``IndexFlatIP``; ``snapshot.dense_vectors`` reads them back); the BM25 arrays, their
+vocabulary and parameters in ``bm25.npz`` (``lexical``: the project's own layout); chunk
+metadata in ``chunks.json``; the glossary expansion table in ``expansion.json``. The
+manifest records what the index was built from and with and a BLAKE2b checksum
+(``atomic.checksum``) of every other file. An index of another format is refused with a
+line that says to run ``kb index`` (format 3 kept a second copy of the vectors in
+``vectors.npy`` and bm25s's own files in ``bm25/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..corpus.project import BIBLIOGRAPHY, CORPUS_DIR, INDEX_DIR
+from ..problems import KBError
+from .lexical import LEXICAL_FILE
+
+FORMAT = 4
+CURRENT = "current"
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.json"
+DENSE = "dense.faiss"
+LEXICAL = LEXICAL_FILE
+EXPANSION = "expansion.json"
+MODELS_DIR = "models"
+INDEX_DIR_RE = re.compile(r"^index-[0-9a-f-]+$")
+
+
+class IndexUnusable(KBError):
+    """The index is missing, damaged, stale or built by another model: run ``kb index``."""
+
+
+class IndexDamaged(IndexUnusable):
+    """A file of the index fails its checksum, its shape or its format; ``what`` says which."""
+
+    def __init__(self, root: Path, what: str) -> None:
+        super().__init__(f"the search index in {kb_dir(root)} is damaged ({what}): run kb index")
+        self.what = what
+
+
+class OldFormat(IndexUnusable):
+    """The index was written in another format (an older or newer ``kb``)."""
+
+    def __init__(self, root: Path, found: object) -> None:
+        age = "an older" if isinstance(found, int) and found < FORMAT else "another"
+        super().__init__(
+            f"the search index in {kb_dir(root)} was written by {age} version of kb "
+            f"(format {found}; this one reads format {FORMAT}): run kb index"
+        )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index was built from and with, and the checksum of each of its files."""
+
+    model_id: str
+    dim: int
+    max_seq_length: int
+    onnx: str  # the ONNX export's folder, relative to .kb/
+    corpus_fingerprint: str
+    chunk_hashes: dict[str, str]  # chunk id -> content hash
+    entry_keys: dict[str, str]  # path_id -> hash of the entry's file, bibliography and chunker
+    kinds: tuple[str, ...]
+    tags: tuple[str, ...]
+    entries: int
+    problems: int
+    skipped: tuple[str, ...] = ()
+    versions: dict[str, str] = field(default_factory=dict)
+    created: str = ""
+    format: int = FORMAT
+    checksums: dict[str, str] = field(default_factory=dict)  # file (relative, /) -> checksum()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kinds"], data["tags"], data["skipped"] = list(self.kinds), list(self.tags), list(self.skipped)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """The manifest in ``data``; ``ValueError`` naming the first field of the wrong type."""
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        data = dict(data)
+        for name in ("kinds", "tags", "skipped"):
+            data[name] = tuple(data.get(name, ()))
+        types: dict[str, type | tuple[type, ...]] = {
+            "model_id": str, "dim": int, "onnx": str, "corpus_fingerprint": str, "chunk_hashes": dict,
+            "entry_keys": dict, "format": int, "checksums": dict,
+        }
+        for name, kind in types.items():
+            if name in data and not isinstance(data[name], kind):
+                raise ValueError(f"{name} is {type(data[name]).__name__}")
+        known = set(cls.__dataclass_fields__)
+        try:
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except TypeError as exc:
+            raise ValueError(str(exc).replace("Manifest.__init__() ", "")) from None
+
+
+def kb_dir(root: Path) -> Path:
+    return root / INDEX_DIR
+
+
+def corpus_fingerprint(root: Path) -> str:
+    """A hash of every corpus file (path and bytes) and the bibliography: what the index reads."""
+    digest = hashlib.sha256()
+    corpus = root / CORPUS_DIR
+    inside = corpus.resolve()
+    files = sorted(
+        p for p in corpus.rglob("*")
+        if p.is_file() and p.suffix in (".md", ".yml", ".yaml")
+        and (not p.is_symlink() or p.resolve().is_relative_to(inside))  # a link leaving the corpus is not read
+    )
+    for path in [*files, root / BIBLIOGRAPHY]:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
