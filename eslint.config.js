@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", "site/", ".kb/", "**/vendor/"] },
+  { ignores: ["node_modules/", "site/", ".kb/", "**/vendor/", ".venv/", "build/"] },
   js.configs.recommended,
   {
     rules: {

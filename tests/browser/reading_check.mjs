@@ -167,7 +167,7 @@ try {
     const url = page.url();
     const shown = await page.locator(".kb-event:visible").evaluateAll((els) => [...new Set(els.map((e) => e.dataset.kind))]);
     const hiddenDecades = await page.locator("h2.kb-decade[hidden]").evaluateAll((els) => els.map((e) => e.id));
-    const tocShown = await page.locator(".md-nav--secondary li:not([hidden]) > a[href*='#decade-'], .md-nav--secondary li:not([hidden]) > a[href*='#undated']")
+    const tocShown = await page.locator(".md-sidebar--secondary .md-nav--secondary li:not([hidden]) > a[href*='#decade-'], .md-sidebar--secondary .md-nav--secondary li:not([hidden]) > a[href*='#undated']")
       .evaluateAll((els) => els.map((a) => a.getAttribute("href").split("#")[1]));
     const headingsShown = await page.locator("h2.kb-decade:not([hidden])").evaluateAll((els) => els.map((e) => e.id));
     const status = await page.locator(".kb-filter-status").innerText();
