@@ -127,10 +127,15 @@ function citationsOf(index, chunk) {
 
 function cited(refs, context) {
   const words = new Set(context.match(WORDS) || []);
-  return refs.filter((ref) => {
+  const found = refs.filter((ref) => {
     const first = ref.author.match(WORDS);
     return first && words.has(first[0]) && (!ref.year || context.includes(ref.year));
   });
+  if (found.length) return found;
+  // a narrative citation whose author stands outside the sentence: its year alone, when unique
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const byYear = refs.filter((ref) => ref.year && new RegExp(`\\b${escape(ref.year)}\\b`).test(context));
+  return byYear.length === 1 ? byYear : [];
 }
 
 function sentenceCandidates(line, chunk, number, group, refs, settings, abbreviations) {
