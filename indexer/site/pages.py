@@ -133,12 +133,12 @@ def entry_page(entry: Entry, by_id: dict[str, Entry], shown_path: str, bib: Bibl
         lines += [md_text(entry.summary), '{: .kb-summary }', ""]
     if entry.kind == "case-study" and entry.meta.get("outcome"):
         lines += [f"**Outcome:** {md_text(entry.meta['outcome'])}", "{: .kb-outcome }", ""]
-    if bib is not None:
-        lines += finding_evidence(entry, bib)
     if entry.sources:
         lines += [source_marker(shown_path, entry.line_of("sources"))]
         keys = "; ".join(f"@{key}" for key in entry.sources)
         lines += [f"Based on: [{keys}]", "{: .kb-sources }", ""]
+    if bib is not None:
+        lines += finding_evidence(entry, bib)
     lines += [source_marker(shown_path, entry.body_line), entry.body.rstrip(), ""]
     related = [by_id[r] for r in entry.related if r in by_id]
     if related:
