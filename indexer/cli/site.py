@@ -49,14 +49,14 @@ def render(out: Path, config_file: Path | None, search: bool | None, root: Path 
         mkdocs build --strict -f build/site-src/mkdocs.yml
     """
     from ..site.output import read_project, write_site
-    from ..site.render import render_site
+    from ..site.render import docs_pages, render_site
 
     project_root = resolve_root(root)
     config = config_file or project_root / "mkdocs.yml"
     try:
         project = read_project(config)
-        docs_pages = sorted(p.relative_to(project.docs_dir).as_posix() for p in project.docs_dir.rglob("*.md"))
-        rendered = render_site(project_root, project.corpus, project.bibliography, project.settings, docs_pages,
+        pages = docs_pages(project.docs_dir)
+        rendered = render_site(project_root, project.corpus, project.bibliography, project.settings, pages,
                                project.docs_dir)
         for problem in rendered.problems:
             click.echo(str(problem), err=True)

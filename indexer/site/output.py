@@ -29,7 +29,7 @@ from ..cite.citestyle import DEFAULT_STYLE
 from ..problems import KBError
 from .glossary import abbr_glossary
 from .markup import page_marker, source_marker
-from .render import THEME_DIR, Settings, Site, docs_page_markdown
+from .render import THEME_DIR, Settings, Site, after_front_matter, docs_page_markdown
 
 CITATIONS_EXTENSION = "indexer.site.mdx_citations"
 #: where ``kb site render --search`` puts the in-browser search's files (static files)
@@ -154,7 +154,7 @@ def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, c
                 text = path.read_text(encoding="utf-8-sig")
                 body = docs_page_markdown(text, site.corpus, rel)
                 marker = f"{page_marker(rel)}\n{source_marker(display_path(path, root), 1)}\n"
-                wanted[f"docs/{rel}"] = _after_front_matter(body, marker).encode("utf-8")
+                wanted[f"docs/{rel}"] = after_front_matter(body, marker).encode("utf-8")
             else:
                 wanted[f"docs/{rel}"] = path.read_bytes()
     for path in sorted(THEME_DIR.rglob("*.html")):
@@ -163,12 +163,6 @@ def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, c
     wanted[csl.name] = csl.read_bytes()
     wanted["mkdocs.yml"] = builder_config(config, site, csl, out.resolve()).encode("utf-8")
     return sync_folder(out, wanted, keep=("site", ".cache", SEARCH_FOLDER))
-
-
-def _after_front_matter(markdown: str, insert: str) -> str:
-    end = markdown.find("\n---\n", 4) if markdown.startswith("---\n") else -1
-    at = end + 5 if end >= 0 else 0
-    return markdown[:at] + insert + markdown[at:]
 
 
 def sync_folder(out: Path, wanted: dict[str, bytes], keep: tuple[str, ...] = ()) -> Written:

@@ -45,7 +45,7 @@ from ..problems import KBError, display_path
 from . import search_assets
 from .glossary import abbr_glossary
 from .markup import page_marker, source_marker
-from .render import PRINTABLE_PAGE, THEME_DIR, Settings, Site, docs_page_markdown, render_site
+from .render import PRINTABLE_PAGE, THEME_DIR, Settings, Site, docs_page_markdown, docs_pages, render_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
 CITATIONS_EXTENSION = "indexer.site.mdx_citations"
@@ -83,10 +83,10 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             csl, self.config.export, self.config.semantic_search, config.use_directory_urls,
             self.config.printable, self.config.printable_pdf,
         )
-        docs_pages = _docs_pages(Path(config.docs_dir))
+        pages = docs_pages(Path(config.docs_dir))
         try:
             self.site = render_site(self.root, Path(self.config.corpus), Path(self.config.bibliography), settings,
-                                    docs_pages, Path(config.docs_dir))
+                                    pages, Path(config.docs_dir))
         except KBError as exc:
             raise PluginError(f"kb: {exc}") from None
         for problem in self.site.problems:
@@ -173,10 +173,6 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
         except KBError as exc:
             raise PluginError(f"kb: in-browser search: {exc}") from None
         log.debug(f"kb: in-browser search: {len(sizes)} files, {sum(sizes.values()) / 1e6:.1f} MB")
-
-
-def _docs_pages(docs_dir: Path) -> list[str]:
-    return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
 
 
 def _without_dot_segments(url: str) -> str:

@@ -133,6 +133,7 @@ def render_site(
     pages, in ``docs_dir``)."""
     report = run_check(root, corpus_dir, bib_path)
     site = Site(report.corpus, report.bibliography, problems=list(report.errors))
+    site.abbreviations = abbreviation_map(site.corpus.of_kind("term"))
     entries = [e for e in site.corpus.entries if e.kind and e.folder in site_nav.INDEX_PAGES]
     by_id = site.corpus.by_id()
     pages: dict[str, Page] = {}
@@ -183,10 +184,12 @@ def render_site(
 
         add(SEARCH_PAGE, search_page("../" if settings.use_directory_urls else ""))
         site.ask_page = "ask/" if settings.use_directory_urls else "ask.html"
-    site.pages = [Page(p.src_uri, _marked(relative_links(p.markdown, p.src_uri), p.src_uri), p.source)
-                  for p in pages.values()]
+    site.pages = [
+        Page(p.src_uri, after_front_matter(relative_links(p.markdown, p.src_uri), page_marker(p.src_uri) + "\n"),
+             p.source)
+        for p in pages.values()
+    ]
     site.nav = site_nav.build_nav(entries, docs_pages)
-    site.abbreviations = abbreviation_map(site.corpus.of_kind("term"))
     return site
 
 
@@ -195,7 +198,6 @@ def _add_exports(site: Site, entries: list[Entry], pages: dict[str, Page], setti
     page" and (in the front matter) its meta tags."""
     bib, info = site.bibliography, settings.site_info()
     site.files.update(export_assets.download_files(export_assets.BIBLIOGRAPHY_FOLDER, list(bib.references.values())))
-    abbreviations = abbreviation_map(site.corpus.of_kind("term"))
     template = ""
     for entry in entries:
         src_uri = f"{entry.path_id}.md"
@@ -216,16 +218,21 @@ def _add_exports(site: Site, entries: list[Entry], pages: dict[str, Page], setti
         page = pages[src_uri]
         markdown = _with_head(page.markdown, head)
         # "@" as an entity: the BibTeX shown (``@misc{...``) is not a citation to the citations extension
-        html_blocks = export_assets.with_abbreviations(blocks, abbreviations).replace("@", "&#64;")
+        html_blocks = export_assets.with_abbreviations(blocks, site.abbreviations).replace("@", "&#64;")
         markdown += "\n\n" + html_blocks + "\n"
         pages[src_uri] = Page(src_uri, markdown, page.source)
 
 
-def _marked(markdown: str, src_uri: str) -> str:
-    """The page's Markdown with its ``kb-page`` marker after the front matter."""
+def after_front_matter(markdown: str, insert: str) -> str:
+    """``markdown`` with ``insert`` placed just after its front matter (at the start when it has none)."""
     end = markdown.find("\n---\n", 4) if markdown.startswith("---\n") else -1
     at = end + 5 if end >= 0 else 0
-    return f"{markdown[:at]}{page_marker(src_uri)}\n{markdown[at:]}"
+    return markdown[:at] + insert + markdown[at:]
+
+
+def docs_pages(docs_dir: Path) -> list[str]:
+    """The hand-written pages of ``docs_dir`` (their paths in it), sorted."""
+    return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
 
 
 def _with_head(markdown: str, head: str) -> str:
@@ -257,7 +264,9 @@ __all__ = [
     "Page",
     "Settings",
     "Site",
+    "after_front_matter",
     "docs_page_markdown",
+    "docs_pages",
     "page_url",
     "relative_links",
     "render_site",
