@@ -1,5 +1,7 @@
 """What a builder does around the site step's pages: shared by the MkDocs plugin and ``kb site render``.
 
+* ``project_settings``: the site step's settings from ``mkdocs.yml``'s (the site's name,
+  address, edit links...) and the kb plugin's options, as the plugin and ``kb site render`` read them.
 * ``builder_config``: what the builder's configuration must say for the pages to build (the
   citations extension's and ``abbr``'s options, the theme override, ``extra.kb_ask`` for the
   header's link to the search page, the nav). The plugin sets it on MkDocs' config in memory;
@@ -12,11 +14,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import KBError
+from .edit_links import edit_links
 from .glossary import abbr_glossary
 from .nav import NavItem
 from .render import PRINTABLE_PAGE, THEME_DIR, Settings, Site
@@ -35,6 +38,34 @@ class BuilderConfig:
     theme_dir: Path = THEME_DIR  # the theme override: first in the theme's folders (``custom_dir``)
     extra: dict[str, str] = field(default_factory=dict)
     nav: list[NavItem] | None = None  # None: the project's own nav
+
+
+def project_settings(site: Mapping[str, object], options: Mapping[str, object], csl: Path) -> Settings:
+    """The settings from ``mkdocs.yml``'s top level (``site``) and the kb plugin's ``options``
+    (a missing one takes its default; ``csl``: the style's path, resolved by the caller)."""
+
+    def text(mapping: Mapping[str, object], key: str) -> str | None:
+        value = mapping.get(key)
+        return None if value is None else str(value)
+
+    def flag(key: str, default: bool) -> bool:
+        value = options.get(key)
+        return default if value is None else bool(value)
+
+    return Settings(
+        name=text(site, "site_name") or "",
+        url=text(site, "site_url") or "",
+        author=text(options, "cite_author") or text(site, "site_author") or "",
+        csl=csl,
+        export=flag("export", True),
+        semantic_search=flag("semantic_search", True),
+        use_directory_urls=bool(site.get("use_directory_urls", True)),
+        printable=flag("printable", True),
+        printable_pdf=flag("printable_pdf", False),
+        nav=flag("nav", True),
+        abbreviations=flag("abbreviations", True),
+        edit=edit_links(text(site, "repo_url"), text(site, "edit_uri"), text(site, "edit_uri_template")),
+    )
 
 
 def builder_config(site: Site, settings: Settings, bibliography: Path, csl: Path) -> BuilderConfig:
@@ -81,4 +112,11 @@ def write_static(
     return sizes
 
 
-__all__ = ["CITATIONS_EXTENSION", "BuilderConfig", "builder_config", "extension_options", "write_static"]
+__all__ = [
+    "CITATIONS_EXTENSION",
+    "BuilderConfig",
+    "builder_config",
+    "extension_options",
+    "project_settings",
+    "write_static",
+]

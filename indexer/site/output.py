@@ -28,8 +28,7 @@ import yaml
 from ..atomic import write_atomic
 from ..cite.citestyle import DEFAULT_STYLE
 from ..problems import KBError
-from .builder import BuilderConfig, builder_config, extension_options
-from .edit_links import edit_links
+from .builder import BuilderConfig, builder_config, extension_options, project_settings
 from .printable import PDF_NAME
 from .render import PRINTABLE_PAGE, Settings, Site, docs_page_text
 from .search_document import ASSETS_DIR
@@ -89,20 +88,8 @@ def read_project(config_file: Path) -> Project:
         p = Path(str(value or default))
         return p if p.is_absolute() else here / p
 
-    settings = Settings(
-        name=str(data.get("site_name") or ""),
-        url=str(data.get("site_url") or ""),
-        author=str(options.get("cite_author") or data.get("site_author") or ""),
-        csl=path(options["csl"], "") if options.get("csl") else DEFAULT_STYLE,
-        export=bool(options.get("export", True)),
-        semantic_search=bool(options.get("semantic_search", True)),
-        use_directory_urls=bool(data.get("use_directory_urls", True)),
-        printable=bool(options.get("printable", True)),
-        printable_pdf=bool(options.get("printable_pdf", False)),
-        nav=bool(options.get("nav", True)),
-        abbreviations=bool(options.get("abbreviations", True)),
-        edit=edit_links(_text(data.get("repo_url")), _text(data.get("edit_uri")), _text(data.get("edit_uri_template"))),
-    )
+    csl = path(options["csl"], "") if options.get("csl") else DEFAULT_STYLE
+    settings = project_settings(data, options, csl)
     for name, value in (("corpus", options.get("corpus")), ("bibliography", options.get("bibliography"))):
         if value is not None and not isinstance(value, str):
             raise KBError(f"{config_file}: kb plugin option '{name}' must be a path")
@@ -113,10 +100,6 @@ def read_project(config_file: Path) -> Project:
         path(data.get("docs_dir"), "docs"),
         path(options.get("node_modules"), "node_modules"),
     )
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def builder_yaml(config: str, built: BuilderConfig) -> str:

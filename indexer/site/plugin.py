@@ -10,16 +10,13 @@ In ``mkdocs.yml``::
           csl: indexer/data/harvard-cite-them-right.csl
       - tags
 
-``on_config`` renders the site in memory (``render_site``: that runs ``kb check``, and each
-error it reports becomes a warning, so ``mkdocs build --strict`` fails on exactly what
-``kb check`` rejects) and sets what ``indexer.site.builder`` says a builder needs (the
-citations extension, ``abbr``'s glossary, the theme override, the nav); ``on_files`` adds the
-generated pages and files; ``on_post_build`` writes the static files made after the pages
-(``builder.write_static``: the printable edition's PDF, the in-browser search's files).
-Edit links and the page's ``<title>`` are the theme override's (``indexer/site/theme``).
-Nothing is written into ``docs/`` or ``corpus/``; ``on_serve`` watches both, so
-``mkdocs serve`` reloads on a corpus edit. ``kb site render OUT`` writes the same pages for
-any other builder.
+Each hook hands over to the builder-agnostic site step, which ``kb site render OUT`` shares:
+``on_config`` renders the site in memory (``render_site`` runs ``kb check``: each error is a
+warning, so ``--strict`` fails on exactly what ``kb check`` rejects) and sets what
+``indexer.site.builder`` says a builder needs; ``on_files`` adds the generated pages and files;
+``on_post_build`` writes the PDF and the search's files (``builder.write_static``). Edit links
+and ``<title>`` are the theme override's. Nothing is written into ``docs/`` or ``corpus/``;
+``on_serve`` watches both, so ``mkdocs serve`` reloads on a corpus edit.
 """
 
 from __future__ import annotations
@@ -40,8 +37,7 @@ from mkdocs.structure.pages import Page
 
 from ..cite.citestyle import DEFAULT_STYLE
 from ..problems import KBError, display_path
-from .builder import builder_config, extension_options, write_static
-from .edit_links import edit_links
+from .builder import builder_config, extension_options, project_settings, write_static
 from .markup import page_marker
 from .render import THEME_DIR, Settings, Site, docs_page_body, docs_pages, render_site
 
@@ -75,12 +71,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         o = self.config
-        self.settings = settings = Settings(
-            config.site_name, config.site_url or "", o.cite_author or config.site_author or "",
-            Path(o.csl) if o.csl else DEFAULT_STYLE, o.export, o.semantic_search, config.use_directory_urls,
-            o.printable, o.printable_pdf, o.nav, o.abbreviations,
-            edit_links(config.repo_url, config.edit_uri, config.edit_uri_template),
-        )
+        self.settings = settings = project_settings(config, o, Path(o.csl) if o.csl else DEFAULT_STYLE)
         docs_dir = Path(config.docs_dir)
         try:
             self.site = site = render_site(self.root, Path(o.corpus), Path(o.bibliography), settings,
