@@ -29,6 +29,11 @@ def front_matter(data: dict[str, object]) -> str:
     return f"---\n{dumped}---\n"
 
 
+def page_head(title: str, intro: str) -> list[str]:
+    """The first lines of a generated index page: front matter, the heading, the introduction."""
+    return [front_matter({"title": title}), f"# {md_text(title)}", "", intro, ""]
+
+
 def _folded(text: str) -> str:
     """Letters and digits only, lowercase, accents dropped: 'Co-location' and 'colocation' fold alike."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -185,15 +190,11 @@ def findings_index(findings: list[Entry], themes: Iterable[Entry] = ()) -> str:
     """Findings by theme, in the themes' reading order; a finding of several themes is listed
     under each. A theme with a page (``themes``) links to it, with its summary."""
     pages = {t.id: t for t in themes if t.kind == "theme"}
-    lines = [
-        front_matter({"title": "Findings"}),
-        "# Findings",
-        "",
+    lines = page_head("Findings", (
         "What the literature says about multi-agency working, theme by theme. Each finding "
         "cites the studies it rests on; follow a citation to its full reference. A finding "
-        "that belongs to more than one theme is listed under each.",
-        "",
-    ]
+        "that belongs to more than one theme is listed under each."
+    ))
     for theme, label in schema.FINDING_THEMES.items():
         group = by_title(f for f in findings if theme in schema.finding_themes(f.meta))
         if not group:
@@ -207,14 +208,10 @@ def findings_index(findings: list[Entry], themes: Iterable[Entry] = ()) -> str:
 
 def strategies_index(strategies: list[Entry]) -> str:
     """Practice strategies by domain of Table 5.1, then by the heading they sit under."""
-    lines = [
-        front_matter({"title": "Practice strategies"}),
-        "# Practice strategies",
-        "",
+    lines = page_head("Practice strategies", (
         "Ways of making multi-agency work succeed, by the domains of Atkinson, Jones and "
-        "Lamont's review (Table 5.1), and practical tools and templates.",
-        "",
-    ]
+        "Lamont's review (Table 5.1), and practical tools and templates."
+    ))
     for domain, label, group in grouped(strategies, "domain", schema.STRATEGY_DOMAINS):
         lines += [f"## {md_text(label)} {{#{domain}}}", ""]
         headings: dict[str, list[Entry]] = {}
@@ -229,7 +226,7 @@ def strategies_index(strategies: list[Entry]) -> str:
 
 def simple_index(title: str, intro: str, entries: list[Entry]) -> str:
     """A titled page listing entries alphabetically with their summaries."""
-    lines = [front_matter({"title": title}), f"# {md_text(title)}", "", intro, ""]
+    lines = page_head(title, intro)
     lines += entry_list(by_title(entries)) if entries else ["*No entries yet.*"]
     return "\n".join([*lines, ""])
 
@@ -249,14 +246,8 @@ def sources_list(sources: list[Entry]) -> str:
 def sources_index(sources: list[Entry], about_page: bool = True) -> str:
     """The source overviews' index (``about_page``: the site has the hand-written "About the sources")."""
     about = " [About the sources](/about-sources.md) explains what they are and their limits." if about_page else ""
-    lines = [
-        front_matter({"title": "Sources"}),
-        "# Sources",
-        "",
-        "One overview per source document the knowledge base is built from." + about,
-        "",
-        sources_list(sources),
-    ]
+    lines = page_head("Sources", "One overview per source document the knowledge base is built from." + about)
+    lines += [sources_list(sources)]
     return "\n".join(lines)
 
 
@@ -266,6 +257,7 @@ __all__ = [
     "entry_page",
     "event_type_label",
     "findings_index",
+    "page_head",
     "page_link",
     "shown_names",
     "simple_index",
