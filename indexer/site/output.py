@@ -159,7 +159,7 @@ def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, s
         for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
             rel = path.relative_to(docs_dir).as_posix()
             if path.suffix == ".md":
-                text = docs_page_text(path.read_text(encoding="utf-8-sig"), site.corpus, rel, display_path(path, root))
+                text = docs_page_text(path.read_text(encoding="utf-8-sig"), site, rel, display_path(path, root))
                 wanted[f"{DOCS}/{rel}"] = text.encode("utf-8")
             else:
                 wanted[f"{DOCS}/{rel}"] = path.read_bytes()

@@ -109,7 +109,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
             first_line = max(source.count("\n") - markdown.count("\n"), 0) + 1
             shown = display_path(Path(page.file.abs_src_path), self.root)
-            return docs_page_body(markdown, self.site.corpus, page.file.src_uri, shown, first_line)
+            return docs_page_body(markdown, self.site, page.file.src_uri, shown, first_line)
         return markdown if markdown.startswith("<!-- kb-page") else f"{page_marker(page.file.src_uri)}\n{markdown}"
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -129,22 +129,22 @@ def docs_page_markdown(markdown: str, corpus: Corpus, src_uri: str) -> str:
     return markdown
 
 
-def docs_page_body(body: str, corpus: Corpus, src_uri: str, shown: str, first_line: int) -> str:
+def docs_page_body(body: str, site: Site, src_uri: str, shown: str, first_line: int) -> str:
     """A hand-written page's body (its front matter taken off; it starts at ``first_line`` of the
     file ``shown``) as the site builds it: the page marker and the source marker (the citations
     extension names the page, the file and its lines), then the body with its generated parts."""
     marked = f"{page_marker(src_uri)}\n{source_marker(shown, first_line)}\n"
-    return marked + docs_page_markdown(body, corpus, src_uri)
+    return marked + docs_page_markdown(body, site.corpus, src_uri)
 
 
-def docs_page_text(text: str, corpus: Corpus, src_uri: str, shown: str) -> str:
+def docs_page_text(text: str, site: Site, src_uri: str, shown: str) -> str:
     """A hand-written page's whole file (front matter kept) as a builder reads it: the same body
     as ``docs_page_body`` gives the plugin (the blank lines after the front matter dropped, as
     MkDocs drops them)."""
     front = _front_matter_end(text)
     body = text[front:].lstrip("\n")
     first_line = text[: len(text) - len(body)].count("\n") + 1
-    return text[:front] + docs_page_body(body, corpus, src_uri, shown, first_line)
+    return text[:front] + docs_page_body(body, site, src_uri, shown, first_line)
 
 
 def render_site(
