@@ -67,7 +67,7 @@ export function markIn(root, words) {
 
 /** The section the address names (#anchor), or null. */
 function section() {
-  let id = "";
+  let id;
   try {
     id = decodeURIComponent(location.hash.slice(1));
   } catch {
