@@ -1,5 +1,6 @@
 // The Ask page's cards and extractive answer in Debian's chromium (playwright-core), through
-// the DOM contract (docs/search.md): [data-kb-results] (data-kb-state, data-kb-mode),
+// the DOM contract (docs/search.md), inside the page's #kb-search (the header's box has its own
+// [data-kb-results]): [data-kb-results] (data-kb-state, data-kb-mode),
 // [data-kb-result], [data-kb-answer], [data-kb-answer-sentence].
 //
 //   node tests/browser/answer_check.mjs CONFIG.json
@@ -43,7 +44,7 @@ try {
     await page.fill("#kb-search-query", query);
     await page.waitForFunction(
       (q) => {
-        const results = document.querySelector("[data-kb-results]");
+        const results = document.querySelector("#kb-search [data-kb-results]");
         const last = window.kbSearch.state.last;
         return last && last.expansion.query === q.trim().split(/\s+/).join(" ") && results.dataset.kbState === "done";
       },
@@ -51,12 +52,12 @@ try {
       { timeout: 60000 },
     );
     const seen = await page.evaluate(() => {
-      const results = document.querySelector("[data-kb-results]");
+      const results = document.querySelector("#kb-search [data-kb-results]");
       const answer = document.querySelector("[data-kb-answer]");
       return {
         state: results.dataset.kbState,
         mode: results.dataset.kbMode,
-        cards: [...document.querySelectorAll("[data-kb-result]")].map((r) => ({
+        cards: [...document.querySelectorAll("#kb-search [data-kb-result]")].map((r) => ({
           id: r.dataset.id, title: r.dataset.title, section: r.dataset.section, url: r.dataset.url,
           text: r.textContent, marks: r.querySelectorAll("mark").length,
         })),

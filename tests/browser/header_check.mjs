@@ -209,7 +209,7 @@ try {
     await page.keyboard.type(" s/");
     const where = await page.evaluate(() => [document.activeElement.id, document.activeElement.value]);
     assert(where[0] === "kb-search-query" && where[1].endsWith(" s/"), `typing S moved the focus: ${where}`);
-    return page.url();
+    return { url: page.url() };
   });
 
   // 4. quality floors through the box: words alone, then hybrid

@@ -157,6 +157,7 @@ export function start(box) {
       return;
     }
     if (!query.trim()) {
+      open(document.activeElement === input);
       list.replaceChildren();
       list.dataset.kbState = "done";
       delete list.dataset.kbMode;

@@ -22,7 +22,8 @@ export function wordsOf(param) {
 
 function pattern(words) {
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).sort((a, b) => b.length - a.length);
-  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join("|")})(?![\\p{L}\\p{N}_])`, "giu");
+  const any = `(?:${escaped.join("|")})`; // "co" and "location" mark "co-location" as one
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${any}(?:-${any})*(?![\\p{L}\\p{N}_])`, "giu");
 }
 
 /** Mark `words` in the text under `root`; returns the marks made, in document order. */
