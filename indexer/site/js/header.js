@@ -263,6 +263,9 @@ export function start(box) {
       }
     }
   });
+  // a click in the list keeps the focus in the box (browsers that do not focus a clicked link
+  // or button would otherwise close the list before the click lands)
+  panel.addEventListener("mousedown", (event) => event.preventDefault());
   box.addEventListener("focusout", (event) => {
     if (!box.contains(event.relatedTarget)) open(false);
   });
