@@ -139,9 +139,9 @@ export function start(box) {
     const how = ranked.mode === "lexical" ? "by words" : "by meaning and words";
     let text = n ? `${n} entr${n === 1 ? "y" : "ies"}, ranked ${how}.` : "No entry matches these words.";
     if (n && ranked.mode !== "lexical" && !state.wordCount) text = `No entry has these words; the ${n} closest by meaning.`;
-    if (!state.words.stemmed) text += " (Words matched without stemming: this browser cannot run WebAssembly.)";
     if (state.model === "loading") text += " Loading meaning-based search…";
-    if (state.model === "failed") text += ` Meaning-based search is not available (${state.modelError}).`;
+    if (!state.words.stemmed) text += " This browser cannot run WebAssembly: words are matched as typed, and meaning-based search is not available.";
+    else if (state.model === "failed") text += ` Meaning-based search is not available (${state.modelError}).`;
     return text;
   }
 
