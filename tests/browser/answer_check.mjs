@@ -11,7 +11,7 @@
 // showed, console errors, requests to another host.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchChromium } from "./harness.mjs";
+import { guardOrigin, launchChromium } from "./harness.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const origin = new URL(config.base).origin;
@@ -21,12 +21,7 @@ const report = { queries: [], external, consoleErrors };
 
 const { context, close } = await launchChromium(config.chromium);
 try {
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === "data:" || url.protocol === "blob:" || url.origin === origin) return route.continue();
-    external.push(route.request().url());
-    return route.abort();
-  });
+  await guardOrigin(context, origin, external);
   const page = context.pages()[0] || (await context.newPage());
   page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(msg.text()));
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
