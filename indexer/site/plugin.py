@@ -3,7 +3,6 @@
 In ``mkdocs.yml``::
 
     plugins:
-      - search
       - kb:                       # all optional, paths relative to mkdocs.yml
           corpus: corpus
           bibliography: bibliography.bib

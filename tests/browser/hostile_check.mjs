@@ -104,14 +104,15 @@ try {
   }
 
   await check("search results", async () => {
+    // the header's search box (the kb's own): word matches shown as text
     await page.goto(base, { waitUntil: "networkidle" });
-    await page.locator(".md-search__input").click();
-    // typed key by key: the search reacts to keyboard events, not to a filled value
-    await page.locator(".md-search__input").pressSequentially(config.searchQuery, { delay: 30 });
-    const item = page.locator(".md-search-result__item").first();
-    await item.waitFor({ state: "visible", timeout: 10000 });
+    await page.locator("#kb-box-q").click();
+    await page.waitForFunction(() => window.kbHeader, null, { timeout: 10000 });
+    await page.evaluate(() => window.kbHeader.ready);
+    await page.locator("#kb-box-q").pressSequentially(config.searchQuery, { delay: 30 });
+    await page.locator("[data-kb-result]").first().waitFor({ state: "visible", timeout: 10000 });
     await page.waitForTimeout(300);
-    const text = await page.locator(".md-search-result").innerText();
+    const text = await page.locator("[data-kb-results]").innerText();
     assert(text.includes("<under five>"), `results do not show the title as text: ${JSON.stringify(text.slice(0, 160))}`);
     await page.screenshot({ path: join(config.out, "search.png") });
     clean("search", await inspect());

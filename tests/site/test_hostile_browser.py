@@ -117,9 +117,7 @@ def test_no_markup_from_content_in_the_built_html(hostile_site: Build) -> None:
     finding = hostile_site.html("findings/co-location-what-it-achieves")
     description = re.search(r'<meta name="description" content="([^"]*)">', finding)
     assert description is not None and "&quot;q&quot;" in description.group(1)
-    index = json.loads((hostile_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    titles = [d["title"] for d in index["docs"] if "<" in d["title"] and "kbx" in d["title"]]
-    assert titles == [], f"search index titles as HTML: {titles[:1]}"
+    assert not (hostile_site.site / "search" / "search_index.json").exists()  # no Material search (lunr)
 
 
 def test_hostile_site_in_chromium(hostile_site: Build, tmp_path: Path, test_output: Path) -> None:
