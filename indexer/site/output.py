@@ -152,7 +152,7 @@ def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, c
             rel = path.relative_to(docs_dir).as_posix()
             if path.suffix == ".md":
                 text = path.read_text(encoding="utf-8-sig")
-                body = docs_page_markdown(text, site.corpus, rel)
+                body = docs_page_markdown(text, site.corpus, rel, site.kb_citation)
                 marker = f"{page_marker(rel)}\n{source_marker(display_path(path, root), 1)}\n"
                 wanted[f"docs/{rel}"] = after_front_matter(body, marker).encode("utf-8")
             else:

@@ -132,7 +132,7 @@ class KBPlugin(BasePlugin[KBConfig]):  # type: ignore[no-untyped-call]
             source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
             offset = source.count("\n") - markdown.count("\n")
             shown = display_path(Path(page.file.abs_src_path), self.root)
-            markdown = docs_page_markdown(markdown, self.site.corpus, page.file.src_uri)
+            markdown = docs_page_markdown(markdown, self.site.corpus, page.file.src_uri, self.site.kb_citation)
             return f"{marker}\n{source_marker(shown, max(offset, 0) + 1)}\n{markdown}"
         return markdown if markdown.startswith("<!-- kb-page") else f"{marker}\n{markdown}"
 
