@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..cite.csl import to_csl
+from ..cite.csl import for_style, to_csl
 from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, STYLES, SUFFIX, export
 from ..corpus.bibliography import Reference
 from ..corpus.entries import Entry
@@ -44,7 +44,8 @@ STYLE_LABELS = {"harvard": "Harvard (Cite Them Right)", "apa": "APA 7"}
 #: the language each style writes its dates in (as ``kb cite`` renders them)
 STYLE_DATE_FORMS = {"harvard": "en-GB", "apa": "en-US"}
 
-_TITLE, _URL, _YEAR = "\ue000kb-title\ue001", "https://kb-url.invalid/", "\ue000kb-year\ue001"
+_TITLE, _URL = "\ue000kb-title\ue001", "https://kb-url.invalid/"
+_YEAR = 1899  # a year no page was changed in: where each style prints the page's year
 _ACCESSED = dt.date(1901, 2, 3)  # a date no page was read on: where each format prints it
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -69,17 +70,18 @@ def date_forms(day: dt.date) -> dict[str, str]:
 
 
 def site_reference(key: str, title: str, site: SiteInfo, url: str, changed: dt.date, accessed: dt.date) -> Reference:
-    """A page of the site (or the site itself) as a citable web page (BibTeX ``@online``)."""
+    """A page of the site (or the site itself) as a citable web page (BibTeX ``@online``); the
+    site's name is the page's site name (none for the site itself: its title says it)."""
     fields = {
         "author": "{" + site.author + "}",
         "title": title,
-        "organization": site.name,
+        "organization": site.name if title != site.name else "",
         "howpublished": "Online knowledge base",
         "year": str(changed.year),
         "url": url,
         "urldate": accessed.isoformat(),
     }
-    return Reference(key=key, entry_type="online", fields=fields, line=0)
+    return Reference(key=key, entry_type="online", fields={k: v for k, v in fields.items() if v}, line=0)
 
 
 def page_reference(entry: Entry, site: SiteInfo, relative_url: str, changed: PageDate | None = None) -> Reference:
@@ -100,15 +102,24 @@ def page_templates(site: SiteInfo, csl: Mapping[str, Path] | None = None) -> dic
     from ..cite.citestyle import render_items
 
     styles = dict(csl or STYLES)
-    ref = site_reference("kb-page", _TITLE, site, _URL, dt.date(2000, 1, 1), _ACCESSED)
-    ref.fields["year"] = _YEAR
+    ref = site_reference("kb-page", _TITLE, site, _URL, dt.date(_YEAR, 1, 1), _ACCESSED)
     return {name: render_items([to_csl(ref)], path, links=False)["kb-page"] for name, path in styles.items()}
+
+
+def formatted(ref: Reference, site: SiteInfo, csl: Mapping[str, Path] | None = None) -> dict[str, str]:
+    """Per style, one reference of the site formatted on its own (the knowledge base itself),
+    its address and access date marked as ``filled`` marks them."""
+    from ..cite.citestyle import render_items
+
+    marked = replace(ref, fields={**ref.fields, "url": _URL, "urldate": _ACCESSED.isoformat()})
+    return {name: filled(render_items([to_csl(marked)], path, links=False)[ref.key], name, ref, site)
+            for name, path in dict(csl or STYLES).items()}
 
 
 def _url_html(url: str, live: bool) -> str:
     """The address: a link when absolute; marked for kb.js when the reader's own is wanted."""
     mark = " data-kb-url" if live else ""
-    text = html.escape(url, quote=False)
+    text = html.escape(url, quote=False) or "[the address of this site]"  # the root, not known here
     if "://" in url:
         return f'<a href="{html.escape(url, quote=True)}"{mark}>{text}</a>'
     return f"<span{mark}>{text}</span>"
@@ -124,8 +135,9 @@ def filled(template: str, style: str, ref: Reference, site: SiteInfo) -> str:
     live = not site.url
     text = template.replace(_URL, _url_html(ref.get("url"), live))
     text = text.replace(date_forms(_ACCESSED)[STYLE_DATE_FORMS[style]], _accessed_html(STYLE_DATE_FORMS[style], site))
-    text = text.replace(_YEAR, html.escape(ref.year, quote=False))
-    return text.replace(_TITLE, html.escape(ref.title, quote=False))
+    text = text.replace(str(_YEAR), html.escape(ref.year, quote=False))
+    title = str(for_style({"type": "webpage", "title": ref.title}, style)["title"])  # the style's casing rule
+    return text.replace(_TITLE, html.escape(title, quote=False))
 
 
 def _export_html(ref: Reference, fmt: str, site: SiteInfo) -> str:
@@ -194,6 +206,7 @@ __all__ = [
     "cite_box",
     "date_forms",
     "filled",
+    "formatted",
     "kb_files",
     "kb_reference",
     "page_reference",

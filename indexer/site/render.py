@@ -242,7 +242,7 @@ def _add_exports(site: Site, root: Path, entries: list[Entry], pages: dict[str, 
     latest = max(changed.values(), default=None)
     kb_date = cite_box.PageDate(latest or info.date, latest is not None)
     kb_ref = cite_box.kb_reference(info, kb_date)
-    formatted = {name: cite_box.filled(t, name, kb_ref, info) for name, t in templates.items()}
+    formatted = cite_box.formatted(kb_ref, info, settings.styles())
     site.files.update(cite_box.kb_files(info, kb_date))
     box = cite_box.cite_box(kb_ref, formatted, info, kb_date, "Cite this knowledge base").replace("@", "&#64;")
     file_links = " · ".join(f"[{LABEL[f]}](/{cite_box.KB_FILE_STEM}{SUFFIX[f]}){{: download }}" for f in FORMATS)
