@@ -11,7 +11,14 @@ from sitebuild import SITE_FIXTURE
 from indexer.cite.citestyle import CitationStyle
 from indexer.cite.export import STYLES
 from indexer.corpus.entries import Entry, load_corpus
-from indexer.site.bibliography_page import CITED_IN_SHOWN, az_bar, bibliography_page, cited_in, cited_in_lines, letter_of
+from indexer.site.bibliography_page import (
+    CITED_IN_SHOWN,
+    az_bar,
+    bibliography_page,
+    cited_in,
+    cited_in_lines,
+    letter_of,
+)
 from indexer.site.export_assets import reference_file, reference_files
 
 

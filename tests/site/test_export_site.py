@@ -15,7 +15,7 @@ import pytest
 import rispy
 from sitebuild import REPO, SITE_FIXTURE, Build, build, make_project
 
-from indexer.cite.csl import csl_name, csl_type, to_csl
+from indexer.cite.csl import csl_name, csl_type
 from indexer.cite.export import entry_keys
 from indexer.corpus.bibliography import clean, is_corporate, load_bibliography, split_names
 from indexer.corpus.entries import load_corpus
