@@ -1,4 +1,6 @@
-/* The site's small scripts: previews of citations and glossary terms, the timeline's filter.
+/* The site's small scripts: previews of citations and glossary terms, the timeline's filter,
+   and citing: the bibliography's style switch, filter and copy buttons, and the reader's own
+   address and today's date in "Cite this page".
    Local, no dependencies, no request to another host; every piece of content is set as
    text (textContent) or copied as DOM nodes from the page itself, never parsed as HTML.
    Without this script every link still works (citations open the bibliography) and every
@@ -309,7 +311,187 @@
     window.addEventListener("popstate", function () { show(fromAddress()); });
   }
 
+  /* ---- citing: style switch, copy, filter; the reader's address and date ------------------ */
+  var STYLE_KEY = "kb-cite-style";
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  function storedStyle() {
+    try { return localStorage.getItem(STYLE_KEY); } catch (e) { return null; }
+  }
+
+  function dateIn(form, d) { /* the forms indexer/site/cite_box.py writes dates in */
+    var dd = String(d.getDate()), mm = String(d.getMonth() + 1), y = String(d.getFullYear());
+    if (form === "en-GB") return dd + " " + MONTHS[d.getMonth()] + " " + y;
+    if (form === "en-US") return MONTHS[d.getMonth()] + " " + dd + ", " + y;
+    if (form === "iso") return y + "-" + (mm.length < 2 ? "0" : "") + mm + "-" + (dd.length < 2 ? "0" : "") + dd;
+    if (form === "ris") return y + "/" + (mm.length < 2 ? "0" : "") + mm + "/" + (dd.length < 2 ? "0" : "") + dd;
+    return null;
+  }
+
+  function fillCiteBoxes() {
+    var today = new Date();
+    document.querySelectorAll(".kb-cite").forEach(function (box) {
+      if (box.dataset.kbFilled) return;
+      box.dataset.kbFilled = "1";
+      box.querySelectorAll("[data-kb-accessed]").forEach(function (span) {
+        var form = span.dataset.kbAccessed;
+        if (form === "csl") { /* [year, month, day], one a line: keep the spacing */
+          span.textContent = span.textContent.replace(/^(\d+)(,\s*)(\d+)(,\s*)(\d+)$/, function (m, y, a, mo, b) {
+            return today.getFullYear() + a + (today.getMonth() + 1) + b + today.getDate();
+          });
+        } else {
+          var text = dateIn(form, today);
+          if (text) span.textContent = text;
+        }
+      });
+      box.querySelectorAll(".kb-cite-nojs").forEach(function (note) { note.remove(); });
+      if (!box.hasAttribute("data-kb-live-url")) return; /* built with site_url: that address stays */
+      var address = box.id === "cite-the-knowledge-base" ? siteRoot : new URL(location.href);
+      address.search = "";
+      address.hash = "";
+      box.querySelectorAll("[data-kb-url]").forEach(function (node) {
+        node.textContent = address.href;
+        if (node.tagName === "A") node.href = address.href;
+      });
+    });
+  }
+
+  function copyText(node) {
+    var clone = node.cloneNode(true);
+    clone.querySelectorAll("button, .Z3988").forEach(function (b) { b.remove(); });
+    var text = clone.textContent.replace(/\s+/g, " ").trim();
+    var rich = clone.innerHTML.trim();
+    if (navigator.clipboard && window.ClipboardItem && navigator.clipboard.write) {
+      var item = new ClipboardItem({
+        "text/plain": new Blob([text], { type: "text/plain" }),
+        "text/html": new Blob([rich], { type: "text/html" })
+      });
+      return navigator.clipboard.write([item]).catch(function () { return navigator.clipboard.writeText(text); });
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) { /* no clipboard API (a page not served securely) */
+      var range = document.createRange();
+      range.selectNodeContents(node);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      var ok = document.execCommand && document.execCommand("copy");
+      sel.removeAllRanges();
+      if (ok) resolve(); else reject(new Error("copy"));
+    });
+  }
+
+  function referenceOf(button) {
+    var entry = button.closest(".kb-bib-entry");
+    if (entry) return entry.querySelector(".kb-ref:not([hidden])");
+    var ref = button.closest(".kb-ref");
+    return ref && ref.querySelector(".kb-ref-text");
+  }
+
+  function setUpCopy() {
+    document.querySelectorAll("button.kb-copy").forEach(function (button) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      var entry = button.closest(".kb-bib-entry, .kb-ref");
+      var label = entry && entry.dataset.kbStyle ? " (" + entry.querySelector(".kb-cite-style").textContent.replace(":", "") + ")" : "";
+      button.setAttribute("aria-label", "Copy this reference" + label);
+      button.addEventListener("click", function () {
+        var ref = referenceOf(button);
+        if (!ref) return;
+        copyText(ref).then(function () { say(button, "Copied"); }, function () { say(button, "Select the text to copy it"); });
+      });
+    });
+  }
+
+  function say(button, text) {
+    var old = button.dataset.label || button.textContent;
+    button.dataset.label = old;
+    button.textContent = text;
+    var status = document.querySelector(".kb-bib-status") || button;
+    if (status !== button) status.textContent = text === "Copied" ? "Reference copied." : text;
+    setTimeout(function () { button.textContent = old; }, 2000);
+  }
+
+  function setUpBibliography() {
+    var bar = document.querySelector(".kb-style-switch");
+    if (!bar || bar.dataset.ready) return;
+    bar.dataset.ready = "1";
+    bar.hidden = false;
+    var buttons = bar.querySelectorAll("button[data-kb-style]");
+    var known = {};
+    buttons.forEach(function (b) { known[b.dataset.kbStyle] = true; });
+    var status = bar.querySelector(".kb-bib-status");
+    function show(style, announce) {
+      buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.kbStyle === style)); });
+      document.querySelectorAll(".kb-bib-entry .kb-ref[data-kb-style]").forEach(function (p) {
+        p.hidden = p.dataset.kbStyle !== style;
+      });
+      if (announce && status) status.textContent = "References shown in " + bar.querySelector('[data-kb-style="' + style + '"]').textContent + ".";
+    }
+    buttons.forEach(function (b) {
+      b.addEventListener("click", function () {
+        try { localStorage.setItem(STYLE_KEY, b.dataset.kbStyle); } catch (e) { /* private mode: this page only */ }
+        show(b.dataset.kbStyle, true);
+      });
+    });
+    var stored = storedStyle();
+    if (stored && known[stored]) show(stored, false);
+    var filter = bar.querySelector("input[data-kb-bib-filter]");
+    if (filter) filter.addEventListener("input", function () { filterReferences(filter.value, status); });
+  }
+
+  function filterReferences(query, status) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    document.querySelectorAll(".kb-bib-entry").forEach(function (entry) {
+      var ref = entry.querySelector(".kb-ref:not([hidden])") || entry; /* the reference as shown */
+      var text = ref.textContent.toLowerCase();
+      var on = words.every(function (w) { return text.indexOf(w) >= 0; });
+      entry.hidden = !on;
+      if (on) shown += 1;
+    });
+    document.querySelectorAll("h2.kb-letter").forEach(function (h) {
+      var next = h.nextElementSibling, any = false;
+      while (next && !(next.tagName === "H2")) {
+        if (next.classList.contains("kb-bib-entry") && !next.hidden) any = true;
+        next = next.nextElementSibling;
+      }
+      h.hidden = !any;
+    });
+    if (status) status.textContent = words.length ? shown + " references match." : "";
+  }
+
+  function setUpDownloads() { /* the knowledge base's citation files, with the reader's address and date */
+    var box = document.getElementById("cite-the-knowledge-base");
+    if (!box) return;
+    var formats = { ".bib": "bibtex", ".ris": "ris", ".json": "csljson" };
+    document.querySelectorAll('a[download][href*="cite-this-knowledge-base"]').forEach(function (a) {
+      if (a.dataset.ready) return;
+      a.dataset.ready = "1";
+      a.addEventListener("click", function (e) {
+        var ext = (a.getAttribute("href").match(/\.[a-z]+$/) || [""])[0];
+        var code = box.querySelector('code[data-kb-format="' + formats[ext] + '"]');
+        if (!code) return;
+        e.preventDefault();
+        var url = URL.createObjectURL(new Blob([code.textContent], { type: "text/plain" }));
+        var link = el("a");
+        link.href = url;
+        link.download = "cite-this-knowledge-base" + ext;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      });
+    });
+  }
+
   function setUp() {
+    fillCiteBoxes();
+    setUpBibliography();
+    setUpCopy();
+    setUpDownloads();
     markTerms();
     setUpPreviews();
     setUpTimeline();

@@ -53,3 +53,24 @@ _DOUBLE_PUNCT_RE = re.compile(r"([?!])((?:</[a-z]+>|[\'’”\"])*)\.")
 def no_double_punctuation(fragment: str) -> str:
     """``?.`` and ``!.`` as ``?`` and ``!`` (CSL's rule, which pandoc applies and citeproc-py does not)."""
     return _DOUBLE_PUNCT_RE.sub(r"\1\2", fragment)
+
+
+#: a pair of straight single quotes around words in the data ("as 'servant to the community'"),
+#: not an apostrophe (a letter before the opening one or after the closing one)
+_STRAIGHT_PAIR_RE = re.compile(r"(?<![\w'’])'(?=\S)([^'<>]*?[^\s'])'(?![\w'])")
+#: the primary and the nested quotation marks of a language (CSL's open-quote / open-inner-quote)
+_QUOTES = {"en-GB": ("‘", "’", "“", "”"), "en-US": ("“", "”", "‘", "’")}
+
+
+def nested_quotes(fragment: str, locale: str) -> str:
+    """Straight quotes in a title as the language's quotation marks, flipped inside the style's
+    own quotes (CSL's rule: ``‘Interview ... as “servant to the community”’`` in British
+    English; pandoc's citeproc does the same)."""
+    open_, close, inner_open, inner_close = _QUOTES.get(locale, _QUOTES["en-GB"])
+
+    def replace(match: re.Match[str]) -> str:
+        before = fragment[: match.start()]
+        opened = before.count(open_) > before.count(close + " ") + before.count(close + ",") + before.count(close + ".")
+        return (inner_open + match.group(1) + inner_close) if opened else (open_ + match.group(1) + close)
+
+    return _STRAIGHT_PAIR_RE.sub(replace, fragment)

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..corpus.bibliography import Bibliography, Reference, load_bibliography
 from ..corpus.citations import AuthorDate
-from .citeproc_fixes import no_double_punctuation, suppress_substituted_names
+from .citeproc_fixes import nested_quotes, no_double_punctuation, suppress_substituted_names
 from .csl import CSLItem, for_style, to_csl
 
 DEFAULT_STYLE = Path(__file__).parent.parent / "data" / "harvard-cite-them-right.csl"
@@ -252,7 +252,7 @@ class CitationStyle:
             engine.register(Citation([CitationItem(key)]))
         try:
             engine.sort()
-            rendered = [no_double_punctuation(str(entry)) for entry in engine.bibliography()]
+            rendered = [nested_quotes(no_double_punctuation(str(e)), self.locale) for e in engine.bibliography()]
             lower = {k.lower(): k for k in self.items}
             order = [lower[k] for k in engine.keys]
             self._refs = dict(zip(order, rendered, strict=True))
@@ -354,6 +354,6 @@ def render_items(items: list[CSLItem], style_path: Path | None = None, links: bo
     engine = style._make_engine({str(item["id"]): item for item in items})
     for item in items:
         engine.register(Citation([CitationItem(str(item["id"]))]))
-    rendered = [no_double_punctuation(str(entry)) for entry in engine.bibliography()]
+    rendered = [nested_quotes(no_double_punctuation(str(e)), style.locale) for e in engine.bibliography()]
     lower = {str(item["id"]).lower(): str(item["id"]) for item in items}
     return {lower[k]: linkify_urls(text) if links else text for k, text in zip(engine.keys, rendered, strict=True)}

@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..corpus.bibliography import Reference, person_name, split_names
+from ..corpus.bibliography import Reference, clean, person_name, split_names
 
 CSLItem = dict[str, Any]
 
@@ -190,9 +190,11 @@ def to_csl(ref: Reference) -> CSLItem:
         item["container-title"] = container
     if kind != "legislation" and ref.get("chapter"):
         item["chapter-number"] = ref.get("chapter")
-    publisher = ref.get("publisher") or ref.get("institution") or ref.get("organization") or ref.get("school")
-    if publisher:
-        item["publisher"] = publisher
+    field = next((f for f in ("publisher", "institution", "organization", "school") if ref.get(f)), "")
+    if field:
+        # several bodies (``{A} and {B}``) as CSL-JSON and Zotero write them: "A; B"
+        bodies = [clean(b) for b in split_names(ref.fields[field])]
+        item["publisher"] = "; ".join(bodies) if len(bodies) > 1 else ref.get(field)
     simple = {
         "address": "publisher-place",
         "volume": "volume",
@@ -242,23 +244,60 @@ def to_csl_items(references: list[Reference]) -> list[CSLItem]:
     return [to_csl(ref) for ref in references]
 
 
+_SUBTITLE_RE = re.compile(r"(:\s+)([a-z])")
+#: a report number that carries its series' letters (``RB473``, ``DFE-RR034``)
+_LETTERED_RE = re.compile(r"^[A-Za-z]+-?[A-Za-z]*\d")
+
+
 def for_style(item: CSLItem, style: str) -> CSLItem:
-    """``item`` as a style's rules want it printed (the exports keep the item whole).
+    """``item`` as a style's rules want it printed (the exports keep the item whole);
+    ``style`` is ``harvard`` or ``apa`` (or a CSL file's stem, ``harvard-cite-them-right``).
 
     * an Act's chapter follows its short title, as both styles cite UK Acts (``Children Act
       2004, c. 31``), rather than CSL's ``number`` (which APA prints as a US "Pub. L. No.");
-    * APA 7 (``apa``): a publisher that repeats the (corporate) author is left out; a Command
-      or House of Commons paper's number is printed after its title, ``(Cm 5860)``.
+      an international convention (keyword ``international-treaty``) is a CSL ``treaty``,
+      printed without its sponsoring body in APA (not a party to it);
+    * a web page's publisher that repeats its (corporate) author is left out (both styles:
+      the site owner is the author); APA 7 leaves out any publisher that repeats the author;
+    * several publishers (CSL-JSON's ``"A; B"``, as Zotero writes them) are joined by "and"
+      in Harvard and kept apart by a semicolon in APA (APA 9.29);
+    * APA 7 (``apa``): a Command or House of Commons paper's number is printed after its
+      title, ``(Cm 5860)``; the first word of a subtitle is capitalised (APA 6.17: titles
+      are stored in sentence case, which capitalises only the title's first word);
+    * Harvard: a Command or House of Commons paper's number follows the title, ``Every
+      Child Matters (Cm 5860)``, not the series name at the end (Cite Them Right).
     """
+    apa = style == "apa"
+    item = dict(item)
     if item.get("type") == "legislation" and item.get("number"):
-        chapter = item["number"]
-        item = {k: v for k, v in item.items() if k != "number"}
-        item["title"] = f"{item.get('title', '')}, {chapter}"
-    if style == "apa" and item.get("collection-number") and not item.get("number") and item.get("type") == "book":
+        item["title-short"] = item.get("title", "")  # in-text: "(Children Act 2004, 2004)" in APA
+        item["title"] = f"{item.get('title', '')}, {item.pop('number')}"
+    elif item.get("type") == "legislation" and "international-treaty" in str(item.get("keyword", "")):
+        item["type"] = "treaty"  # a convention: Title (Year) in Harvard; "Title, Year" in APA, no parties
+        if apa:
+            item.pop("author", None)
+    official = item.get("type") == "book" and item.get("collection-number") and not item.get("number")
+    if apa and official:
         # APA prints a report's number after the title, "(Cm 5860)", and no series number
-        item = {**item, "number": item["collection-number"]}
-    if style == "apa" and item.get("publisher"):
-        authors = [name_text(n) for n in item.get("author", [])]
-        if authors and item["publisher"].casefold() in {a.casefold() for a in authors}:
-            return {k: v for k, v in item.items() if k != "publisher"}
+        item["number"] = item["collection-number"]
+    elif official and re.match(r"^(Cm|Cmnd|Cd|HC|HL)\b", str(item["collection-number"])):
+        item["number"] = item.pop("collection-number")
+        item.pop("collection-title", None)
+    publisher = str(item.get("publisher", ""))
+    if publisher:
+        authors = {name_text(n).casefold() for n in item.get("author", [])}
+        if publisher.casefold() in authors and (apa or item.get("type") == "webpage"):
+            del item["publisher"]
+        elif "; " in publisher and not apa:
+            item["publisher"] = " and ".join(publisher.split("; "))
+    if apa and item.get("type") == "report" and _LETTERED_RE.match(str(item.get("number", ""))):
+        # a number that carries its series' letters is printed as the publisher gives it,
+        # "(DfES Research Brief RB473)", with no "No." (which APA adds before a bare number)
+        item["number"] = " ".join(p for p in (str(item.pop("genre", "")), str(item["number"])) if p)
+    if apa and item.get("type") == "chapter":
+        item.pop("chapter-number", None)  # APA 10.3: a chapter is found by its title and pages, no "(Chapter 1)"
+    if apa:
+        for variable in ("title", "container-title"):
+            if item.get(variable):
+                item[variable] = _SUBTITLE_RE.sub(lambda m: m.group(1) + m.group(2).upper(), str(item[variable]))
     return item

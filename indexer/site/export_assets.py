@@ -8,9 +8,9 @@ Pure functions; the MkDocs plugin only places what they return:
 * ``export_control``: the "Export these references" links, with a COinS span
   (``<span class="Z3988">``) per work so that Zotero's connector finds each one with
   the right item type (``coins``);
-* ``page_reference`` / ``cite_box``: the entry page itself as a citable web page (the
-  knowledge base's editors as corporate author, the build date as access date), in
-  Harvard text, BibTeX and RIS;
+* ``reference_files``: each reference alone as ``.bib``, ``.ris`` and ``.json``, for the
+  bibliography page's per-reference downloads (the same exporters as every other download);
+* "Cite this page" and the knowledge base's own citation are in ``indexer.site.cite_box``;
 * ``highwire_meta``: ``citation_*`` meta tags (and ``og:type``/``DC.type``, which make
   Zotero's Embedded Metadata translator save the page as a web page rather than guess a
   journal article from ``citation_title``).
@@ -26,16 +26,14 @@ import html
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import quote, urljoin
 
 from ..cite.csl import CSLItem, name_text, to_csl
-from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range, to_bibtex, to_ris
+from ..cite.export import FORMATS, LABEL, MEDIA_TYPE, SUFFIX, export, page_range
 from ..corpus.bibliography import Reference
 from ..corpus.citations import Labels
 from ..corpus.entries import Entry
-from .markup import format_date
 
 EXPORT_STEM = "references"
 #: the whole bibliography's downloads, beside the bibliography page
@@ -67,6 +65,19 @@ def build_date() -> dt.date:
 def download_files(folder: str, references: Sequence[Reference]) -> dict[str, str]:
     """``{folder/references.bib: text, ...}`` in every export format."""
     return {f"{folder}/{EXPORT_STEM}{SUFFIX[fmt]}": export(references, fmt) for fmt in FORMATS}
+
+
+#: each reference alone, for the bibliography page's per-reference downloads
+REFERENCE_FOLDER = f"{BIBLIOGRAPHY_FOLDER}/ref"
+
+
+def reference_files(references: Sequence[Reference]) -> dict[str, str]:
+    """``{bibliography/ref/KEY.bib: text, ...}``: each reference alone in every export format."""
+    return {reference_file(ref.key, fmt): export([ref], fmt) for ref in references for fmt in FORMATS}
+
+
+def reference_file(key: str, fmt: str) -> str:
+    return f"{REFERENCE_FOLDER}/{key}{SUFFIX[fmt]}"
 
 
 def evidence_files(entries: Sequence[Entry], labels: Labels, folder: str = BIBLIOGRAPHY_FOLDER) -> dict[str, str]:
@@ -202,69 +213,7 @@ def export_control(references: Sequence[Reference], links: dict[str, str]) -> st
     )
 
 
-def page_reference(entry: Entry, site: SiteInfo, relative_url: str) -> Reference:
-    """The entry's page as a citable web page (a ``@misc`` with a URL: CSL ``webpage``)."""
-    fields = {
-        "author": "{" + site.author + "}",
-        "title": entry.title,
-        "organization": site.name,
-        "howpublished": "Online knowledge base",
-        "year": str(site.date.year),
-        "url": site.page_url(relative_url),
-        "urldate": site.date.isoformat(),
-    }
-    return Reference(key=f"kb-{entry.id}", entry_type="misc", fields=fields, line=0)
-
-
-TITLE_SLOT = "\ue000kb-title\ue001"
-URL_SLOT = "\ue000kb-url\ue001"
-
-
-def page_citation_template(entry: Entry, site: SiteInfo, style_path: Path | None = None) -> str:
-    """The formatted reference of a page with slots for its title and address.
-
-    citeproc-py takes about 10 ms a reference; the site's pages differ only in title and
-    address, so one is formatted and the others filled in (``page_citation_html``).
-    """
-    from ..cite.citestyle import render_items
-
-    template = replace(page_reference(entry, site, ""), key="kb-page")
-    template.fields.update(title=TITLE_SLOT, url=URL_SLOT)
-    return render_items([to_csl(template)], style_path, links=False)["kb-page"]
-
-
-def page_citation_html(template: str, page_ref: Reference) -> str:
-    """A page's formatted reference from ``page_citation_template``: title and address filled in."""
-    from ..cite.citestyle import linkify_urls
-
-    # only the page's address is made a link (a URL in the title stays text)
-    text = template.replace(URL_SLOT, linkify_urls(html.escape(page_ref.get("url"), quote=False)))
-    return text.replace(TITLE_SLOT, html.escape(page_ref.title, quote=False))
-
-
-def cite_box(page_ref: Reference, harvard_html: str, site: SiteInfo) -> str:
-    """HTML: "Cite this page" in Harvard text, BibTeX and RIS."""
-    bibtex = html.escape(to_bibtex([page_ref]))
-    ris = html.escape(to_ris([page_ref]))
-    note = ""
-    if not site.url:
-        note = (
-            '<p class="kb-cite-note">The address is relative to the site\'s root: the site was '
-            "built without <code>site_url</code> in mkdocs.yml, so its full address is not known.</p>"
-        )
-    return (
-        '<div class="admonition quote kb-cite" id="cite-this-page" data-search-exclude>'
-        '<p class="admonition-title">Cite this page</p>'
-        f'<p class="kb-cite-text">{harvard_html}</p>'
-        f"{note}"
-        f'<details class="kb-cite-format"><summary>BibTeX</summary><pre><code>{bibtex}</code></pre></details>'
-        f'<details class="kb-cite-format"><summary>RIS</summary><pre><code>{ris}</code></pre></details>'
-        f'<p class="kb-cite-note">Accessed {format_date(site.date.isoformat())} (the date this site was built).</p>'
-        "</div>"
-    )
-
-
-def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ()) -> str:
+def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = (), changed: dt.date | None = None) -> str:
     """``<meta>`` tags for the page itself, read by Zotero, Google Scholar and others.
 
     No ``citation_author``: the page's author is the knowledge base's editors, a corporate
@@ -275,7 +224,7 @@ def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ())
     title, url = str(item.get("title", "")), str(item.get("URL", ""))
     issued = (item.get("issued") or {}).get("date-parts", [[]])[0]
     date = "/".join([str(issued[0]), *(f"{p:02d}" for p in issued[1:3])]) if issued else ""
-    date = site.date.strftime("%Y/%m/%d") if len(issued) < 3 else date  # the page's own day
+    date = (changed or site.date).strftime("%Y/%m/%d") if len(issued) < 3 else date  # the page's own day
     metas = [
         ("name", "citation_title", title),
         ("name", "citation_publication_date", date),
@@ -298,9 +247,9 @@ def highwire_meta(page_ref: Reference, site: SiteInfo, tags: Iterable[str] = ())
 
 __all__ = [
     "BIBLIOGRAPHY_FOLDER",
+    "REFERENCE_FOLDER",
     "SiteInfo",
     "build_date",
-    "cite_box",
     "coins",
     "coins_span",
     "download_files",
@@ -308,8 +257,7 @@ __all__ = [
     "evidence_files",
     "export_control",
     "highwire_meta",
-    "page_citation_html",
-    "page_citation_template",
-    "page_reference",
+    "reference_file",
+    "reference_files",
     "with_abbreviations",
 ]

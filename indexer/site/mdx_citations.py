@@ -39,6 +39,7 @@ from markdown.util import AtomicString
 from ..cite.citestyle import DEFAULT_STYLE, CitationStyle, load_style, plain
 from ..corpus.citations import Citation, CiteItem, replace_citations
 from ..problems import did_you_mean
+from .bibliography_page import is_unidentified, unidentified_html, unidentified_text
 
 MARKER_RE = re.compile(r"^\s*<!--\s*kb-source:\s*(?P<path>.+?):(?P<line>\d+)\s*-->\s*$")
 #: ``<!-- kb-page: findings/x.md -->``: the page's path in the docs folder, so that links to the
@@ -159,7 +160,10 @@ class ReferencesTreeprocessor(Treeprocessor):  # type: ignore[misc]  # markdown 
         heading.text = self.ext.getConfig("references_heading")
         block = ET.SubElement(root, "div", {"class": "kb-references"})
         for key in sorted(cited, key=lambda k: order.get(k, len(order))):
-            paragraph = _fragment("p", style.reference_html(key), **{"class": "kb-reference", "id": f"ref-{key}"})
+            ref = style.bibliography.references[key]
+            # a work the sources cite but no one could identify: said in words, not a placeholder title
+            text = unidentified_html(ref) if is_unidentified(ref) else style.reference_html(key)
+            paragraph = _fragment("p", text, **{"class": "kb-reference", "id": f"ref-{key}"})
             if len(paragraph):
                 paragraph[-1].tail = AtomicString((paragraph[-1].tail or "") + " ")
             else:
@@ -238,6 +242,8 @@ class CitationsExtension(Extension):  # type: ignore[misc]  # markdown ships no 
     def link(self, key: str, html_text: str, title: str | None = None) -> ET.Element:
         style = self.style()
         href = f"{self.page_url(self.getConfig('bibliography_url'))}#{quote(key, safe='')}"
+        if title is None and style is not None and key in style and is_unidentified(style.bibliography.references[key]):
+            title = unidentified_text(style.bibliography.references[key])
         tip = title if title is not None else (style.reference_text(key) if style else key)
         tip = tooltip_text(tip)
         return _fragment("a", html_text, href=href, title=tip, **{"class": "citation-ref"})

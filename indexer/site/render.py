@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cite.citestyle import DEFAULT_STYLE, load_style
-from ..cite.export import FORMATS, LABEL, entry_keys
+from ..cite.export import FORMATS, LABEL, STYLES, SUFFIX, entry_keys
 from ..corpus import schema
 from ..corpus.bibliography import Bibliography
 from ..corpus.check import run_check
 from ..corpus.entries import Corpus, Entry
 from ..problems import Problem, display_path
-from . import export_assets
+from . import cite_box, export_assets
 from . import nav as site_nav
 from .bibliography_page import bibliography_page, cited_in
 from .edit_links import EditLinks
@@ -71,6 +71,10 @@ class Settings:
     abbreviations: bool = True  # the glossary's abbreviations shown on hover on every page
     edit: EditLinks = field(default_factory=EditLinks)  # "Edit this page" (off without edit_uri)
 
+    def styles(self) -> dict[str, Path]:
+        """The styles references are given in: the site's, and APA beside the default Harvard."""
+        return {"harvard": self.csl, "apa": STYLES["apa"]} if self.csl == DEFAULT_STYLE else {"harvard": self.csl}
+
     def site_info(self) -> export_assets.SiteInfo:
         author = self.author or f"Editors of {self.name}"
         return export_assets.SiteInfo(self.name, self.url, author, export_assets.build_date())
@@ -95,6 +99,7 @@ class Site:
     abbreviations: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     ask_page: str = ""  # the search page's URL from the site's root ("" when there is none)
+    kb_citation: str = ""  # the knowledge base's own citation, for KB_CITATION_MARKER
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
@@ -121,11 +126,14 @@ def relative_links(markdown: str, src_uri: str) -> str:
     return _ABSOLUTE_LINK_RE.sub(relative, markdown)
 
 
-def docs_page_markdown(markdown: str, corpus: Corpus, src_uri: str) -> str:
-    """A hand-written page's Markdown with the generated parts it asks for filled in."""
+def docs_page_markdown(markdown: str, corpus: Corpus, src_uri: str, kb_citation: str = "") -> str:
+    """A hand-written page's Markdown with the generated parts it asks for filled in: the
+    list of source overviews, and the knowledge base's own citation (``kb_citation``)."""
     if SOURCES_MARKER in markdown:
         listing = relative_links(sources_list(corpus.of_kind("source")), src_uri)
         markdown = markdown.replace(SOURCES_MARKER, listing)
+    if cite_box.KB_CITATION_MARKER in markdown:
+        markdown = markdown.replace(cite_box.KB_CITATION_MARKER, relative_links(kb_citation, src_uri))
     return markdown
 
 
@@ -134,7 +142,7 @@ def docs_page_body(body: str, site: Site, src_uri: str, shown: str, first_line: 
     file ``shown``) as the site builds it: the page marker and the source marker (the citations
     extension names the page, the file and its lines), then the body with its generated parts."""
     marked = f"{page_marker(src_uri)}\n{source_marker(shown, first_line)}\n"
-    return marked + docs_page_markdown(body, site.corpus, src_uri)
+    return marked + docs_page_markdown(body, site.corpus, src_uri, site.kb_citation)
 
 
 def docs_page_text(text: str, site: Site, src_uri: str, shown: str) -> str:
@@ -187,11 +195,17 @@ def render_site(
     shown_bib = display_path(site.bibliography.path, root)
     site.problems += [Problem(shown_bib, 0, message) for message in style.problems]
     downloads: dict[str, str] = {}
+    ref_files: dict[str, dict[str, str]] = {}
     if settings.export:
-        _add_exports(site, entries, pages, settings)
+        _add_exports(site, root, entries, pages, settings)
         folder = export_assets.BIBLIOGRAPHY_FOLDER
         downloads = {LABEL[f]: f"/{export_assets.download_name(folder, f)}" for f in FORMATS}
-    add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries), downloads))
+        refs = list(site.bibliography.references.values())
+        site.files.update(export_assets.reference_files(refs))
+        ref_files = {r.key: {f: "/" + export_assets.reference_file(r.key, f) for f in FORMATS} for r in refs}
+    other = {name: load_style(site.bibliography.path, path) for name, path in settings.styles().items()
+             if name != "harvard"}
+    add(site_nav.BIBLIOGRAPHY_PAGE, bibliography_page(style, cited_in(entries), downloads, other, ref_files))
     add(site_nav.TAGS_PAGE, tags_page(site.corpus.tags))
     if settings.printable:
         from .markup import format_date
@@ -216,12 +230,15 @@ def render_site(
     return site
 
 
-def _add_exports(site: Site, entries: list[Entry], pages: dict[str, Page], settings: Settings) -> None:
+def _add_exports(site: Site, root: Path, entries: list[Entry], pages: dict[str, Page], settings: Settings) -> None:
     """The citation downloads, and on each entry page its export links, COinS, "Cite this
-    page" and (in the front matter) its meta tags."""
+    page" and (in the front matter) its meta tags; the knowledge base's own citation."""
+    from .page_dates import page_dates
+
     bib, info = site.bibliography, settings.site_info()
     site.files.update(export_assets.download_files(export_assets.BIBLIOGRAPHY_FOLDER, list(bib.references.values())))
-    template = ""
+    templates = cite_box.page_templates(info, settings.styles())
+    changed = page_dates(root, site.corpus.root, [e.path for e in entries])
     for entry in entries:
         src_uri = f"{entry.path_id}.md"
         url = page_url(src_uri, settings.use_directory_urls)
@@ -233,11 +250,12 @@ def _add_exports(site: Site, entries: list[Entry], pages: dict[str, Page], setti
             folder = url.rstrip("/") if url.endswith("/") else posixpath.dirname(url)
             for fmt in FORMATS:
                 links[fmt] = posixpath.relpath(export_assets.download_name(entry.path_id, fmt), folder or ".")
-        page_ref = export_assets.page_reference(entry, info, url)
-        template = template or export_assets.page_citation_template(entry, info, settings.csl)
-        harvard = export_assets.page_citation_html(template, page_ref)
-        blocks = export_assets.export_control(refs, links) + export_assets.cite_box(page_ref, harvard, info)
-        head = export_assets.highwire_meta(page_ref, info, entry.tags)
+        day = changed.get(entry.path)
+        page_date = cite_box.PageDate(day or info.date, day is not None)
+        page_ref = cite_box.page_reference(entry, info, url, page_date)
+        formatted = {name: cite_box.filled(t, name, page_ref, info) for name, t in templates.items()}
+        blocks = export_assets.export_control(refs, links) + cite_box.cite_box(page_ref, formatted, info, page_date)
+        head = export_assets.highwire_meta(page_ref, info, entry.tags, day)
         page = pages[src_uri]
         # the page's <head> additions, read by the theme override
         markdown = with_meta(page.markdown, "kb_head", head)
@@ -245,6 +263,14 @@ def _add_exports(site: Site, entries: list[Entry], pages: dict[str, Page], setti
         html_blocks = export_assets.with_abbreviations(blocks, site.abbreviations).replace("@", "&#64;")
         markdown += "\n\n" + html_blocks + "\n"
         pages[src_uri] = Page(src_uri, markdown, page.source)
+    latest = max(changed.values(), default=None)
+    kb_date = cite_box.PageDate(latest or info.date, latest is not None)
+    kb_ref = cite_box.kb_reference(info, kb_date)
+    formatted = cite_box.formatted(kb_ref, info, settings.styles())
+    site.files.update(cite_box.kb_files(info, kb_date))
+    box = cite_box.cite_box(kb_ref, formatted, info, kb_date, "Cite this knowledge base").replace("@", "&#64;")
+    file_links = " · ".join(f"[{LABEL[f]}](/{cite_box.KB_FILE_STEM}{SUFFIX[f]}){{: download }}" for f in FORMATS)
+    site.kb_citation = f"{box}\n\nThe same citation as a file: {file_links}\n{{: .kb-downloads }}\n"
 
 
 def _front_matter_end(markdown: str) -> int:

@@ -48,7 +48,7 @@ def test_references_sorted_and_formatted(style: CitationStyle) -> None:
     )
     chapter = style.reference_text("gasper2010what")
     assert chapter == (
-        "Gasper, M. (2010) ‘What Is Partnership Working?’, in J. Moyles and J. Payler (eds) "
+        "Gasper, M. (2010) ‘What Is Partnership Working?’, in Moyles, J. and Payler, J. (eds) "
         "Multi-Agency Working in the Early Years. London: SAGE, pp. 1–20."
     )
     web = style.reference_html("booktrust2017working")

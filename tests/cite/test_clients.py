@@ -69,10 +69,17 @@ def test_biber_validates_the_bibtex_against_its_data_model(tmp_path: Path, bib: 
     assert problems == []
 
 
+#: where pandoc's citeproc (its own en-US terms) prints no label that the APA style asks for:
+#: "No." before a report's bare number ("Report No. 40", APA 10.4) and "Chapter" before a
+#: book's chapter number; everything else must agree (docs/export.md)
+PANDOC_APA_LABELS = ("No. ", "Chapter ")
+
+
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed (apt-get install -y pandoc)")
-@pytest.mark.parametrize(("style", "floor"), [("harvard", 139), ("apa", 120)])
-def test_pandoc_citeproc_agrees_with_kb_cite(style: str, floor: int) -> None:
-    """scripts/cite_agreement.py's count; the differences that remain are explained in docs/export.md."""
+@pytest.mark.parametrize("style", ["harvard", "apa"])
+def test_pandoc_citeproc_agrees_with_kb_cite(style: str) -> None:
+    """scripts/cite_agreement.py: every reference as pandoc formats it, but for the labels
+    pandoc leaves out in APA (each difference must be exactly one of them)."""
     spec = importlib.util.spec_from_file_location("cite_agreement", REPO / "scripts" / "cite_agreement.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -80,4 +87,9 @@ def test_pandoc_citeproc_agrees_with_kb_cite(style: str, floor: int) -> None:
     spec.loader.exec_module(module)
     result = module.agreement(REPO, style)
     assert result.total == len(load_bibliography(REPO / "bibliography.bib").references)
-    assert result.agree >= floor, sorted(result.differences)
+    unexplained = {
+        key: pair for key, pair in result.differences.items()
+        if style == "harvard" or not any(pair[0].replace(label, "", 1) == pair[1] for label in PANDOC_APA_LABELS)
+    }
+    assert unexplained == {}
+    assert result.agree >= result.total - (0 if style == "harvard" else 4), sorted(result.differences)

@@ -46,7 +46,7 @@ CASES = [
              "(its value swallows 'title = ...')"),
     bib_case("latex-accent-decoded", "author    = {Gasper, Michael},", 'author    = {G{\\"a}sper, Michael},',
              "Gäsper, M. (2010) ‘What Is Partnership Working, Where Did It Come From and Why Is It Important?’, "
-             "Multi-Agency Working in the Early Years: Challenges and Opportunities. London: SAGE.",
+             "in Multi-Agency Working in the Early Years: Challenges and Opportunities. London: SAGE.",
              ["cite", "gasper2010what", "--format", "text", "--root", "{root}"], 0),
     bib_case("latex-accent-name-split", "author    = {Gasper, Michael},",
              "author    = {M{\\\"u}ller, Hans and {\\'E}mile Zola},",

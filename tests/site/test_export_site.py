@@ -15,10 +15,11 @@ import pytest
 import rispy
 from sitebuild import REPO, SITE_FIXTURE, Build, build, make_project
 
-from indexer.cite.csl import csl_name, csl_type, to_csl
+from indexer.cite.csl import csl_name, csl_type
 from indexer.cite.export import entry_keys
 from indexer.corpus.bibliography import clean, is_corporate, load_bibliography, split_names
 from indexer.corpus.entries import load_corpus
+from indexer.site import cite_box as cb
 from indexer.site import export_assets as ea
 
 SITE = ea.SiteInfo("A knowledge base", "", "Editors of A knowledge base", dt.date(2026, 3, 4))
@@ -126,47 +127,13 @@ def test_coins_give_zotero_the_right_item_types(bib_path: Path) -> None:
         assert {"book", "bookSection", "report", "journalArticle", "webpage", "statute"} <= seen
 
 
-def test_page_reference_is_a_web_page_with_the_build_date() -> None:
-    entry = load_corpus(SITE_FIXTURE / "corpus").by_id()["co-location-what-it-achieves"]
-    ref = ea.page_reference(entry, SITE_WITH_URL, "findings/co-location-what-it-achieves/")
-    item = to_csl(ref)
-    assert item["type"] == "webpage"
-    assert item["author"] == [{"literal": "The editors"}]
-    assert item["URL"] == "https://kb.example.org/early-years/findings/co-location-what-it-achieves/"
-    assert item["accessed"] == {"date-parts": [[2026, 3, 4]]}
-    relative = ea.page_reference(entry, SITE, "findings/co-location-what-it-achieves/")
-    assert relative.get("url") == "findings/co-location-what-it-achieves/"
-
-
-@pytest.mark.parametrize("site", [SITE, SITE_WITH_URL], ids=["relative", "site_url"])
-def test_page_citation_template_gives_what_citeproc_gives(site: ea.SiteInfo) -> None:
-    from dataclasses import replace
-
-    from indexer.cite.citestyle import render_items
-
-    entries = list(load_corpus(SITE_FIXTURE / "corpus").entries)
-    entries.append(replace(entries[0], id="odd", title="Pay & play: <the> “1001” days"))
-    template = ea.page_citation_template(entries[0], site)
-    for entry in entries:
-        ref = ea.page_reference(entry, site, entry.url)
-        assert ea.page_citation_html(template, ref) == render_items([to_csl(ref)])[ref.key], entry.id
-
-
-def test_cite_box_says_when_the_address_is_relative() -> None:
-    entry = load_corpus(SITE_FIXTURE / "corpus").by_id()["co-location-what-it-achieves"]
-    ref = ea.page_reference(entry, SITE, "findings/co-location-what-it-achieves/")
-    box = ea.cite_box(ref, "Harvard text", SITE)
-    assert "built without <code>site_url</code>" in box
-    assert "@online{kb-co-location-what-it-achieves," in box and "TY  - ELEC" in box
-    assert "Accessed 4 March 2026" in box
-    absolute = ea.cite_box(ea.page_reference(entry, SITE_WITH_URL, "findings/x/"), "Harvard text", SITE_WITH_URL)
-    assert "site_url" not in absolute
-
-
 def test_highwire_meta_for_the_page() -> None:
     entry = load_corpus(SITE_FIXTURE / "corpus").by_id()["co-location-what-it-achieves"]
-    ref = ea.page_reference(entry, SITE_WITH_URL, "findings/co-location-what-it-achieves/")
+    ref = cb.page_reference(entry, SITE_WITH_URL, "findings/co-location-what-it-achieves/")
     meta = ea.highwire_meta(ref, SITE_WITH_URL, ["co-location", "benefits"])
+    # the page's own date: its last change when known, else the build's
+    changed = ea.highwire_meta(ref, SITE_WITH_URL, [], dt.date(2025, 11, 30))
+    assert '<meta name="citation_publication_date" content="2025/11/30">' in changed
     assert '<meta name="citation_title" content="Co-location: what it achieves">' in meta
     # no fake person: Zotero would split the corporate editors into a first and a last name
     assert "citation_author" not in meta
@@ -239,8 +206,11 @@ def test_entry_page_exports_its_references(built_site: Build) -> None:
         assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", links.meta["citation_publication_date"])
         assert links.meta["og:type"] == "website"
         assert 'id="cite-this-page"' in html and "Cite this page" in html
-        assert f"Available at: {entry.url}" in html  # no site_url: the relative address...
-        assert "built without <code>site_url</code>" in html  # ...and the page says so
+        # no site_url: the relative address, marked for the reader's browser to give its own
+        assert f'Available at: <span data-kb-url="">{entry.url}</span>' in html or \
+            f"Available at: <span data-kb-url>{entry.url}</span>" in html
+        assert "site_url" not in html.split('id="cite-this-page"', 1)[1]  # no note about the build
+        assert 'data-kb-accessed="en-GB"' in html and 'data-kb-accessed="iso"' in html
 
 
 def unescape(text: str) -> str:
@@ -259,7 +229,8 @@ def test_site_url_makes_absolute_page_addresses(tmp_path: Path) -> None:
     html = done.html("findings/co-location-what-it-achieves")
     url = "https://kb.example.org/early-years/findings/co-location-what-it-achieves/"
     assert f'<meta name="citation_public_url" content="{url}">' in html
-    assert f"Available at: <a href=\"{url}\">{url}</a>" in html
+    assert f"Available at: <a href=\"{url}\">{url}</a>" in html  # not marked: the address stays
+    assert "data-kb-url" not in html and "data-kb-live-url" not in html
     assert "site_url" not in html.split('id="cite-this-page"', 1)[1]
     assert f"url = {{{url}}}" in html and f"UR  - {url}" in html
 
@@ -288,4 +259,4 @@ def test_site_search_does_not_index_the_citing_blocks(built_site: Build) -> None
     assert chunks
     for chunk in chunks:
         assert "Cite this page" not in chunk.text and "Export the" not in chunk.text, chunk.id
-        assert "@misc{kb-" not in chunk.text, chunk.id
+        assert "@misc{kb-" not in chunk.text and "@online{kb-" not in chunk.text, chunk.id

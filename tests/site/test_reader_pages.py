@@ -106,3 +106,19 @@ def test_real_site_menu_keeps_editor_pages_apart(real_site: Build) -> None:
     editors, reader = menu.index("For editors"), menu.index("About this site")
     assert reader < editors
     assert menu.index('contributing/"') > editors and menu.index('citing/"') < editors
+
+
+_REFERENCE_RE = re.compile(r'<p class="kb-reference" id="ref-[^"]+">(.*?)</p>', re.S)
+_TOOLTIP_RE = re.compile(r'<a class="citation-ref" href="[^"]*" title="([^"]*)"')
+
+
+def test_real_reference_lists_have_no_placeholder_titles(real_site: Build) -> None:
+    """A work nobody could identify is described in words at the foot of the pages citing it
+    (and in their citations' tooltips), never by the editors' bracketed placeholder title."""
+    seen = 0
+    for path in real_site.site.rglob("index.html"):
+        html = path.read_text(encoding="utf-8")
+        for found in (*_REFERENCE_RE.findall(html), *_TOOLTIP_RE.findall(html)):
+            assert not re.search(r"\[(?:Unidentified|Unspecified) ", found), (path, found)
+            seen += "could be identified" in found or "Not identified." in found
+    assert seen >= 5  # the pages that cite such works say so
