@@ -115,10 +115,13 @@ def browser_model(export_folder: Path, scheme: Scheme = SCHEME) -> Path:
     cosine = float((reference * small).sum(axis=1).min())
     if cosine < MIN_COSINE:
         tmp.unlink(missing_ok=True)
-        raise KBError(f"the browser model ({scheme.name}) drifts from the ONNX export (cosine {cosine:.5f} < {MIN_COSINE})")
+        raise KBError(
+            f"the browser model ({scheme.name}) drifts from the ONNX export (cosine {cosine:.5f} < {MIN_COSINE})"
+        )
     tmp.replace(target)
     (export_folder / "model.int8.onnx").unlink(missing_ok=True)  # the previous scheme's copy
-    meta = {"source": source_hash, "scheme": scheme.name, "quantised_weights": quantised, "min_cosine": round(cosine, 6)}
+    meta = {"source": source_hash, "scheme": scheme.name, "quantised_weights": quantised}
+    meta["min_cosine"] = round(cosine, 6)
     write_atomic(meta_path, json.dumps(meta, indent=1))
     return target
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,14 +138,16 @@ def quantise_graph(source: Path, target: Path, scheme: Scheme = INT8) -> int:
                 numpy_helper.from_array(scale, inputs[1]),
                 numpy_helper.from_array(np.zeros(scale.shape, dtype=np.int8), inputs[2]),
             ]
-            attributes = {"axis": axis}
+            attributes: dict[str, Any] = {"axis": axis}
         else:
             axis = 1 if table else 0  # the axis the blocks run along: a row, or an input column
             q4, scale4, zero = int4_blocks(weights, axis, scheme.block)
-            kept += [_uint4_tensor(q4, inputs[0]), numpy_helper.from_array(scale4, inputs[1]), _uint4_tensor(zero, inputs[2])]
+            scales = numpy_helper.from_array(scale4, inputs[1])
+            kept += [_uint4_tensor(q4, inputs[0]), scales, _uint4_tensor(zero, inputs[2])]
             attributes = {"axis": axis, "block_size": scheme.block}
             blocked = True
-        added.append(helper.make_node("DequantizeLinear", inputs, [init.name], name=f"{init.name}_dequantize", **attributes))
+        name = f"{init.name}_dequantize"
+        added.append(helper.make_node("DequantizeLinear", inputs, [init.name], name=name, **attributes))
         count += 1
     del graph.initializer[:]
     graph.initializer.extend(kept)

@@ -4,8 +4,10 @@
 //
 //   node tests/browser/worker_check.mjs CONFIG.json
 //
-// CONFIG: {"base": "http://127.0.0.1:PORT/kb/", "chromium": path, "texts": ["..."], "runs": 5}
-// Prints one JSON object (last line): checks, long tasks, start-up and warm embedding times.
+// CONFIG: {"base": "http://127.0.0.1:PORT/kb/", "chromium": path, "texts": ["..."], "runs": 5,
+//          "compare": ["..."]}
+// Prints one JSON object (last line): checks, long tasks, start-up and warm embedding times
+// (medians of `runs` rounds over `texts`), and the worker's embedding of each `compare` text.
 import { readFileSync } from "node:fs";
 import { assert, launchChromium, makeChecks } from "./harness.mjs";
 
@@ -104,6 +106,11 @@ try {
       return out;
     }, { texts: config.texts, runs: config.runs || 5 });
     report.warmEmbedMedianMs = median(times);
+    report.vectors = await page.evaluate(async (texts) => {
+      const out = [];
+      for (const text of texts) out.push(Array.from(await window.kbSearch.embed(text)));
+      return out;
+    }, config.compare || []);
     report.workerEmbedMedianMs = await page.evaluate(() => {
       const t = [...window.kbSearch.state.embedder.timings].sort((a, b) => a - b);
       return t[Math.floor(t.length / 2)];
