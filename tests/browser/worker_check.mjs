@@ -92,7 +92,6 @@ try {
     report.longTasks = timing.tasks;
     report.modelSeconds = timing.seconds;
     report.workerSeconds = timing.workerSeconds;
-    assert(workers.some((w) => w.endsWith("/kb-search/embed-worker.js")), `no search worker: ${workers.join(", ")}`);
     // warm query embeddings, through the worker (message there and back included)
     const times = await page.evaluate(async ({ texts, runs }) => {
       const out = [];
@@ -112,10 +111,11 @@ try {
       return out;
     }, config.compare || []);
     report.workerEmbedMedianMs = await page.evaluate(() => {
-      const t = [...window.kbSearch.state.embedder.timings].sort((a, b) => a - b);
-      return t[Math.floor(t.length / 2)];
+      const t = [...(window.kbSearch.state.embedder.timings || [])].sort((a, b) => a - b);
+      return t.length ? t[Math.floor(t.length / 2)] : null;
     });
     await page.close();
+    assert(workers.some((w) => w.endsWith("/kb-search/embed-worker.js")), `no search worker: ${workers.join(", ")}`);
     assert(errors.length === 0, `errors: ${errors.join(" | ")}`);
     const longest = Math.max(0, ...timing.tasks.map((t) => t.duration));
     assert(longest <= 50, `a main-thread task of ${longest.toFixed(0)} ms during model start-up`);

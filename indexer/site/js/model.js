@@ -11,6 +11,7 @@
 import { AssetError, fetchAsset, fetchJson, fileName, firstMissing, importAsset, webAssemblySupported } from "./assets.js";
 
 export const CACHE = "kb-search-model";
+const PROGRESS_MS = 100;
 // onnxruntime-web's WebAssembly build, the only one shipped (kb-search/vendor/): it fetches it itself
 export const WASM_FILES = ["ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"];
 
@@ -105,12 +106,16 @@ export async function loadModel(assets, { modelFile, maxTokens = 256, onProgress
   const vendor = new URL("vendor/", assets).href;
   const fetchOptions = fetch ? { fetch } : {};
   const importOptions = importModule ? { importModule } : {};
-  const [ort, tokenizers, tokenizerJson, tokenizerConfig] = await Promise.all([
+  // every request settled before the first failure is reported: the page may end this worker
+  const settled = await Promise.allSettled([
     importAsset(new URL("ort.wasm.min.mjs", vendor).href, importOptions),
     importAsset(new URL("tokenizers.min.mjs", vendor).href, importOptions),
     fetchJson(new URL("model/tokenizer.json", assets).href, fetchOptions),
     fetchJson(new URL("model/tokenizer_config.json", assets).href, fetchOptions),
   ]);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const [ort, tokenizers, tokenizerJson, tokenizerConfig] = settled.map((r) => r.value);
   ort.env.wasm.wasmPaths = vendor;
   // threads need cross-origin isolation (COOP/COEP headers), which static hosts rarely give;
   // one thread is what a visitor gets on GitHub Pages, and the worker keeps it off the page
@@ -165,6 +170,7 @@ export async function loadModel(assets, { modelFile, maxTokens = 256, onProgress
  */
 export function serve(port, options = {}) {
   let model = null;
+  let lastProgress = -Infinity;
   const post = (message, transfer) => port.postMessage(message, transfer || []);
   async function load(message) {
     try {
@@ -172,7 +178,13 @@ export function serve(port, options = {}) {
         ...options,
         modelFile: message.modelFile,
         maxTokens: message.maxTokens || 256,
-        onProgress: (loadedBytes, total) => post({ type: "progress", loaded: loadedBytes, total }),
+        onProgress: (loadedBytes, total) => {
+          // at most ten a second (and the last): each one is a status line redrawn on the page
+          const now = performance.now();
+          if (now - lastProgress < PROGRESS_MS && !(total && loadedBytes >= total)) return;
+          lastProgress = now;
+          post({ type: "progress", loaded: loadedBytes, total });
+        },
       });
       const { cached, storage, seconds, maxTokens } = loaded;
       post({ type: "ready", cached, storage, seconds, maxTokens });
