@@ -280,6 +280,9 @@ function halfToFloat(h) {
 /** float16 little-endian bytes -> Float32Array; a table lookup, so decoding the whole
  * index stays a few milliseconds of the page's main thread. */
 export function decodeFloat16(buffer) {
+  // the browser's own conversion where it has float16 arrays (chromium 135+, Firefox 129+)
+  const Half = globalThis.Float16Array;
+  if (typeof Half === "function") return new Float32Array(new Half(buffer));
   if (!halfTable) {
     halfTable = new Float32Array(65536);
     for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);

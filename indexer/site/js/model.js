@@ -11,7 +11,7 @@
 import { AssetError, fetchAsset, fetchJson, fileName, firstMissing, importAsset, webAssemblySupported } from "./assets.js";
 
 export const CACHE = "kb-search-model";
-const PROGRESS_MS = 100;
+const PROGRESS_MS = 250;
 // onnxruntime-web's WebAssembly build, the only one shipped (kb-search/vendor/): it fetches it itself
 export const WASM_FILES = ["ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"];
 
@@ -179,7 +179,7 @@ export function serve(port, options = {}) {
         modelFile: message.modelFile,
         maxTokens: message.maxTokens || 256,
         onProgress: (loadedBytes, total) => {
-          // at most ten a second (and the last): each one is a status line redrawn on the page
+          // at most four a second (and the last): each one is a status line redrawn on the page
           const now = performance.now();
           if (now - lastProgress < PROGRESS_MS && !(total && loadedBytes >= total)) return;
           lastProgress = now;
