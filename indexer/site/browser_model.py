@@ -1,8 +1,16 @@
-"""The in-browser search's model: the CLI's ONNX export with its weights stored as int8.
+"""The in-browser search's model: the CLI's ONNX export with its weights stored small.
 
-The weights are stored as int8 per output channel and dequantised at load; the model is
-made once per export and cached beside it in ``.kb/models/`` (``model.int8.onnx``), and kept
-only if its embeddings stay within ``MIN_COSINE`` of the export's.
+The scheme (``SCHEME``, see ``quantise``): the weight matrices as int8 per output channel, the
+embedding tables (the word pieces' and the positions') as 4-bit in blocks of 32, all
+dequantised once at load, so the model computes in float32 as the export does. The model is
+made once per export and scheme and cached beside it in ``.kb/models/`` (``BROWSER_MODEL``),
+and kept only if its embeddings stay within ``MIN_COSINE`` of the export's.
+
+Why this scheme (measured on the project's 120 queries, tests/queries/*.json, against the fp32
+export; docs/search.md has the table): int8 everywhere is 22.9 MB (20.95 MB gzipped), cosine
+min 0.9980; 4-bit tables take it to 18.5 MB (16.97 MB gzipped), cosine min 0.9972, with the
+same retrieval quality; 4-bit weight matrices (rounded to nearest, blocks of 16 to 32) fall to
+cosine 0.96-0.98, and blocks of 64 in the tables to 0.993, below the 0.995 kept as the bar.
 """
 
 from __future__ import annotations
@@ -16,11 +24,14 @@ from typing import Any
 from ..atomic import write_atomic
 from ..problems import KBError
 from ..search.embedding import MAX_SEQ_LENGTH, ONNX_FILE, TOKENIZER_FILE
+from .quantise import Scheme, quantise_graph
 
-BROWSER_MODEL = "model.int8.onnx"
+#: int8 weight matrices, 4-bit embedding tables in blocks of 32 (see the module's docstring)
+SCHEME = Scheme(bits=8, table_bits=4, block=32)
+BROWSER_MODEL = "model.browser.onnx"
 BROWSER_META = "browser.json"
-#: the smallest cosine allowed between the int8 browser model's and the export's embeddings
-MIN_COSINE = 0.999
+#: the smallest cosine allowed between the browser model's and the export's embeddings
+MIN_COSINE = 0.995
 _CHECK_TEXTS = (
     "what does co-location achieve",
     "TAC meeting (Team Around the Child)",
@@ -33,57 +44,14 @@ _CHECK_TEXTS = (
 )
 
 
-def quantise_weights(source: Path, target: Path, min_size: int = 4096) -> int:
-    """Store the large 2-D float weights of ``source`` as int8 with a float scale per output
-    channel, dequantised at load (``DequantizeLinear``); activations stay float32.
-
-    Embedding tables (read by Gather or EmbedLayerNormalization) get a scale per row.
-    Returns how many weights were quantised.
-    """
-    import numpy as np
-    import onnx
-    from onnx import helper, numpy_helper
-
-    model = onnx.load(str(source))
-    graph = model.graph
-    consumers: dict[str, list[str]] = {}
-    for node in graph.node:
-        for name in node.input:
-            consumers.setdefault(name, []).append(node.op_type)
-    kept, added_nodes, count = [], [], 0
-    for init in graph.initializer:
-        weights = numpy_helper.to_array(init)
-        if weights.dtype != np.float32 or weights.ndim != 2 or weights.size < min_size:
-            kept.append(init)
-            continue
-        rows = any(op in ("Gather", "EmbedLayerNormalization") for op in consumers.get(init.name, []))
-        axis = 0 if rows else 1
-        peak = np.max(np.abs(weights), axis=1 - axis)
-        scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
-        shaped = scale[:, None] if axis == 0 else scale[None, :]
-        q = np.clip(np.round(weights / shaped), -127, 127).astype(np.int8)
-        kept += [
-            numpy_helper.from_array(q, f"{init.name}_int8"),
-            numpy_helper.from_array(scale, f"{init.name}_scale"),
-            numpy_helper.from_array(np.zeros(scale.shape, dtype=np.int8), f"{init.name}_zero"),
-        ]
-        added_nodes.append(
-            helper.make_node(
-                "DequantizeLinear",
-                [f"{init.name}_int8", f"{init.name}_scale", f"{init.name}_zero"],
-                [init.name],
-                name=f"{init.name}_dequantize",
-                axis=axis,
-            )
-        )
-        count += 1
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
-    nodes = [*added_nodes, *graph.node]
-    del graph.node[:]
-    graph.node.extend(nodes)
-    onnx.save(model, str(target))
-    return count
+def quantise_weights(source: Path, target: Path, min_size: int = 4096, scheme: Scheme | None = None) -> int:
+    """Store the large 2-D float weights of ``source`` as ``scheme`` says (by default the
+    browser's, ``SCHEME``), dequantised at load (``DequantizeLinear``); activations stay float32.
+    Returns how many weights were quantised."""
+    chosen = scheme or SCHEME
+    if min_size != chosen.min_size:
+        chosen = Scheme(chosen.bits, chosen.table_bits, chosen.block, min_size)
+    return quantise_graph(source, target, chosen)
 
 
 def browser_tokenizer(source: Path) -> dict[str, Any]:
@@ -115,9 +83,10 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def browser_model(export_folder: Path) -> Path:
-    """The int8 browser model for the ONNX export in ``export_folder``, made once and cached
-    there (``model.int8.onnx``); refused when its embeddings drift below ``MIN_COSINE``."""
+def browser_model(export_folder: Path, scheme: Scheme = SCHEME) -> Path:
+    """The browser model for the ONNX export in ``export_folder``, made once per export and
+    scheme and cached there (``BROWSER_MODEL``); refused when its embeddings drift below
+    ``MIN_COSINE``."""
     from ..search.embedding import OnnxEmbedder
 
     source = export_folder / ONNX_FILE
@@ -130,25 +99,29 @@ def browser_model(export_folder: Path) -> Path:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         meta = {}
-    if target.exists() and meta.get("source") == source_hash:
+    if target.exists() and meta.get("source") == source_hash and meta.get("scheme") == scheme.name:
         return target
     tmp = export_folder / f".{BROWSER_MODEL}.tmp"
-    quantised = quantise_weights(source, tmp)
+    quantised = quantise_graph(source, tmp, scheme)
     work = export_folder / ".browser-check"
     work.mkdir(exist_ok=True)
     try:
         shutil.copyfile(tmp, work / ONNX_FILE)
         shutil.copyfile(export_folder / TOKENIZER_FILE, work / TOKENIZER_FILE)
         reference = OnnxEmbedder(export_folder, "export").encode(list(_CHECK_TEXTS))
-        small = OnnxEmbedder(work, "int8").encode(list(_CHECK_TEXTS))
+        small = OnnxEmbedder(work, scheme.name).encode(list(_CHECK_TEXTS))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     cosine = float((reference * small).sum(axis=1).min())
     if cosine < MIN_COSINE:
         tmp.unlink(missing_ok=True)
-        raise KBError(f"the int8 browser model drifts from the ONNX export (cosine {cosine:.5f} < {MIN_COSINE})")
+        raise KBError(
+            f"the browser model ({scheme.name}) drifts from the ONNX export (cosine {cosine:.5f} < {MIN_COSINE})"
+        )
     tmp.replace(target)
-    meta = {"source": source_hash, "quantised_weights": quantised, "min_cosine": round(cosine, 6)}
+    (export_folder / "model.int8.onnx").unlink(missing_ok=True)  # the previous scheme's copy
+    meta = {"source": source_hash, "scheme": scheme.name, "quantised_weights": quantised}
+    meta["min_cosine"] = round(cosine, 6)
     write_atomic(meta_path, json.dumps(meta, indent=1))
     return target
 
@@ -157,6 +130,7 @@ __all__ = [
     "BROWSER_META",
     "BROWSER_MODEL",
     "MIN_COSINE",
+    "SCHEME",
     "browser_model",
     "browser_tokenizer",
     "file_hash",

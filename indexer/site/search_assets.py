@@ -5,11 +5,18 @@ Everything lands in ``kb-search/`` of the site (``ASSETS_DIR``)::
     kb-search/index.json        chunk metadata, references (author-date, full, BibTeX, RIS),
                              the BM25 settings (k1, b, stop words), the glossary expansion table
     kb-search/vectors.bin       the chunk vectors, float16, row-major (count x dim)
-    kb-search/model/            model.onnx (weight-only int8), tokenizer.json (truncation 256),
-                             tokenizer_config.json (model_max_length 256)
-    kb-search/vendor/           onnxruntime-web, @huggingface/tokenizers and multilingual-stemmer
-                             (Snowball English), from node_modules
-    kb-search/*.js              the page's own ES modules (``indexer/site/js``)
+    kb-search/model/            model.onnx (weights int8, embedding tables 4-bit: ``browser_model``),
+                             tokenizer.json (truncation 256), tokenizer_config.json (model_max_length 256)
+    kb-search/vendor/           onnxruntime-web (its one WebAssembly build, run in one thread),
+                             @huggingface/tokenizers and multilingual-stemmer (Snowball English),
+                             from node_modules
+    kb-search/*.js              the page's own ES modules (``indexer/site/js``), among them the
+                             model's Web Worker (``embed-worker.js``, ``model.js``)
+
+``index.json`` says how much meaning-based search downloads beyond the word search
+(``model_transfer_bytes``: the files of ``MODEL_TRANSFER``, each gzipped at level 9 as
+Python's ``gzip`` does by default, as a static host would serve them), so the page can say
+"about N MB" before it fetches them.
 
 The parts are separate modules: the index document and vectors (``search_document``), the
 int8 browser model (``browser_model``), the search page (``search_page``); its link in the
@@ -51,7 +58,10 @@ if TYPE_CHECKING:
 MODEL_DIR = "model"
 VENDOR_DIR = "vendor"
 JS_DIR = Path(__file__).parent / "js"
-#: files copied from node_modules (package folder, file) -> name in kb-search/vendor/
+#: files copied from node_modules (package folder, file) -> name in kb-search/vendor/.
+#: onnxruntime-web 1.30 has one WebAssembly build for its CPU backend, "simd-threaded": it runs in
+#: one thread without cross-origin isolation (the .jsep/.asyncify/.jspi builds are for WebGPU
+#: and WebNN, which the page does not use, and are not shipped)
 VENDOR_FILES: dict[tuple[str, str], str] = {
     ("onnxruntime-web", "dist/ort.wasm.min.mjs"): "ort.wasm.min.mjs",
     ("onnxruntime-web", "dist/ort-wasm-simd-threaded.mjs"): "ort-wasm-simd-threaded.mjs",
@@ -61,6 +71,47 @@ VENDOR_FILES: dict[tuple[str, str], str] = {
     ("multilingual-stemmer", "dist/browser/index.js"): "stemmer.mjs",
     ("multilingual-stemmer", "dist/browser/index_bg.wasm"): "stemmer_bg.wasm",
 }
+
+
+#: what meaning-based search downloads beyond the word search (index.json, the stemmer, the
+#: page's modules), under kb-search/
+MODEL_TRANSFER = (
+    f"{MODEL_DIR}/{ONNX_FILE}",
+    f"{MODEL_DIR}/{TOKENIZER_FILE}",
+    f"{MODEL_DIR}/tokenizer_config.json",
+    VECTORS_FILE,
+    f"{VENDOR_DIR}/ort.wasm.min.mjs",
+    f"{VENDOR_DIR}/ort-wasm-simd-threaded.mjs",
+    f"{VENDOR_DIR}/ort-wasm-simd-threaded.wasm",
+    f"{VENDOR_DIR}/tokenizers.min.mjs",
+    "embed.js",
+    "embed-worker.js",
+    "model.js",
+)
+_GZIPPED: dict[str, int] = {}  # sha256 -> gzipped size: a rebuild (mkdocs serve) compresses nothing twice
+
+
+def gzipped_size(data: bytes) -> int:
+    """The size of ``data`` gzipped at level 9 (Python's ``gzip.compress`` default)."""
+    import gzip
+    import hashlib
+
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _GZIPPED:
+        _GZIPPED[key] = len(gzip.compress(data, compresslevel=9))
+    return _GZIPPED[key]
+
+
+def transfer_sizes(folder: Path, names: tuple[str, ...] = MODEL_TRANSFER) -> dict[str, tuple[int, int]]:
+    """Each file of ``names`` under ``folder`` (kb-search/): (bytes, bytes gzipped at level 9)."""
+    sizes = {}
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            raise KBError(f"{path}: missing from the site's search files (meaning-based search downloads it)")
+        data = path.read_bytes()
+        sizes[name] = (len(data), gzipped_size(data))
+    return sizes
 
 
 def vendor_sources(node_modules: Path) -> dict[str, Path]:
@@ -117,7 +168,6 @@ def write_assets(
         tokenizer = browser_tokenizer(index.onnx_folder / TOKENIZER_FILE)
     # the version in the URL keys the browser's cache: a new model is never taken from an old cache
     document["model_file"] = f"{MODEL_DIR}/{ONNX_FILE}?v={file_hash(out / MODEL_DIR / ONNX_FILE)}"
-    write_atomic(out / INDEX_FILE, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
     write_atomic(out / VECTORS_FILE, encode_vectors(vectors))
     write_atomic(out / MODEL_DIR / TOKENIZER_FILE, json.dumps(tokenizer, ensure_ascii=False))
     write_atomic(out / MODEL_DIR / "tokenizer_config.json", json.dumps(tokenizer_config()))
@@ -125,6 +175,9 @@ def write_assets(
         _copy(path, out / VENDOR_DIR / name)
     for path in [*JS_DIR.glob("*.js"), *JS_DIR.glob("*.css")]:
         _copy(path, out / path.name)
+    # written last: what meaning-based search downloads, as a static host serves it (gzip)
+    document["model_transfer_bytes"] = sum(gz for _raw, gz in transfer_sizes(out).values())
+    write_atomic(out / INDEX_FILE, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
     return {p.relative_to(site_dir).as_posix(): p.stat().st_size for p in sorted(out.rglob("*")) if p.is_file()}
 
 
@@ -161,18 +214,21 @@ def live_index(root: Path, info: Callable[[str], None]) -> LoadedIndex:
 __all__ = [
     "ASSETS_DIR",
     "MIN_COSINE",
+    "MODEL_TRANSFER",
     "SEARCH_PAGE",
     "VENDOR_FILES",
     "browser_model",
     "browser_tokenizer",
     "decode_vectors",
     "encode_vectors",
+    "gzipped_size",
     "index_document",
     "lexical_settings",
     "live_index",
     "quantise_weights",
     "reference_records",
     "search_page",
+    "transfer_sizes",
     "vendor_sources",
     "write_assets",
 ]

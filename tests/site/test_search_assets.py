@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from indexer.problems import KBError
 from indexer.search.query import DEPTH, RRF_K
 from indexer.search.store import load_index
 from indexer.site import search_assets as sa
+from indexer.site.quantise import Scheme, int4_blocks, quantise_graph
 
 ENGINE = REPO / "indexer" / "site" / "js" / "engine.js"
 
@@ -71,7 +73,11 @@ def test_index_document_and_assets(fake_index: Path, fake_embedder: object, tmp_
     tokenizer = json.loads((out / "model" / "tokenizer.json").read_text(encoding="utf-8"))
     assert tokenizer["truncation"]["max_length"] == 256 and tokenizer["padding"] is None
     assert json.loads((out / "model" / "tokenizer_config.json").read_text())["model_max_length"] == 256
-    for name in ("page.js", "engine.js", "embed.js", "search.css", "vendor/ort.wasm.min.mjs",
+    # what meaning-based search downloads, gzipped at level 9, file by file
+    expected = sum(len(gzip.compress((out / name).read_bytes(), compresslevel=9)) for name in sa.MODEL_TRANSFER)
+    assert document["model_transfer_bytes"] == expected and isinstance(document["model_transfer_bytes"], int)
+    assert set(sa.MODEL_TRANSFER) >= {"model/model.onnx", "vectors.bin", "vendor/ort-wasm-simd-threaded.wasm", "model.js"}
+    for name in ("page.js", "engine.js", "embed.js", "embed-worker.js", "model.js", "search.css", "vendor/ort.wasm.min.mjs",
                  "vendor/ort-wasm-simd-threaded.wasm", "vendor/tokenizers.min.mjs", "vendor/stemmer.mjs", "vendor/stemmer_bg.wasm", "model/model.onnx"):
         assert f"{sa.ASSETS_DIR}/{name}" in sizes, name
 
@@ -114,12 +120,11 @@ def test_header_link_is_the_theme_override() -> None:
     assert ">Ask</span>" in header and 'aria-label="Ask: search the passages and their sources"' in header  # the visible label in the name
 
 
-def test_weight_only_int8_stays_close(tmp_path: Path) -> None:
+def _tiny_model(path: Path, rng: np.random.Generator) -> None:
+    """A graph with an embedding table (Gather) and a weight matrix (MatMul), as the model has."""
     import onnx
-    import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
-    rng = np.random.default_rng(1)
     table = rng.normal(size=(100, 64)).astype(np.float32)
     weights = rng.normal(size=(64, 96)).astype(np.float32)
     graph = helper.make_graph(
@@ -131,15 +136,116 @@ def test_weight_only_int8_stays_close(tmp_path: Path) -> None:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
-    source, target = tmp_path / "f32.onnx", tmp_path / "int8.onnx"
-    onnx.save(model, str(source))
-    assert sa.quantise_weights(source, target) == 2
-    assert target.stat().st_size < source.stat().st_size / 3
-    ids = np.arange(100, dtype=np.int64)
-    full = ort.InferenceSession(str(source), providers=["CPUExecutionProvider"]).run(None, {"ids": ids})[0]
-    small = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"]).run(None, {"ids": ids})[0]
-    cos = np.sum(full * small, axis=1) / np.linalg.norm(full, axis=1) / np.linalg.norm(small, axis=1)
-    assert cos.min() > 0.999
+    onnx.save(model, str(path))
+
+
+def _run(path: Path) -> np.ndarray:
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return np.asarray(session.run(None, {"ids": np.arange(100, dtype=np.int64)})[0])
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray(np.sum(a * b, axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1))
+
+
+@pytest.mark.parametrize(
+    ("scheme", "ratio", "floor"),
+    [(Scheme(bits=8, table_bits=8), 1 / 3, 0.999), (Scheme(bits=8, table_bits=4, block=32), 1 / 3, 0.99),
+     (Scheme(bits=4, table_bits=4, block=32), 1 / 4.5, 0.98)],
+)
+def test_weight_only_quantisation_stays_close(tmp_path: Path, scheme: Scheme, ratio: float, floor: float) -> None:
+    source, target = tmp_path / "f32.onnx", tmp_path / "small.onnx"
+    _tiny_model(source, np.random.default_rng(1))
+    assert quantise_graph(source, target, scheme) == 2
+    assert target.stat().st_size < source.stat().st_size * ratio
+    assert _cosines(_run(source), _run(target)).min() > floor
+
+
+def test_int4_blocks_dequantise_within_half_a_step() -> None:
+    rng = np.random.default_rng(2)
+    weights = rng.normal(size=(70, 5)).astype(np.float32)  # 70 is not a multiple of the block
+    weights[3, 0] = 0.0
+    for axis in (0, 1):
+        q, scale, zero = int4_blocks(weights, axis, 32)
+        assert q.shape == weights.shape and q.dtype == np.uint8 and int(q.max()) <= 15
+        assert scale.shape[axis] == -(-weights.shape[axis] // 32) and zero.shape == scale.shape
+        spread = np.repeat(scale, 32, axis=axis).take(range(weights.shape[axis]), axis=axis)
+        zeros = np.repeat(zero, 32, axis=axis).take(range(weights.shape[axis]), axis=axis).astype(np.float32)
+        back = (q.astype(np.float32) - zeros) * spread
+        # the clip search may cut a block's extremes: never by more than a tenth of its range
+        assert np.all(np.abs(back - weights) <= 0.5 * spread + 0.3 * 15 * spread / 0.7 + 1e-6)
+        assert np.abs(back - weights).mean() < 0.3 * spread.mean()
+
+
+def test_4bit_graph_is_opset_21_with_blocked_dequantize(tmp_path: Path) -> None:
+    import onnx
+
+    source, target = tmp_path / "f32.onnx", tmp_path / "small.onnx"
+    _tiny_model(source, np.random.default_rng(3))
+    quantise_graph(source, target, Scheme(bits=8, table_bits=4, block=32))
+    model = onnx.load(str(target))
+    assert {o.domain: o.version for o in model.opset_import}[""] == 21 and model.ir_version >= 10
+    nodes = {n.name: {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute} for n in model.graph.node
+             if n.op_type == "DequantizeLinear"}
+    assert nodes == {"table_dequantize": {"axis": 1, "block_size": 32}, "w_dequantize": {"axis": 1}}
+    types = {t.name: t.data_type for t in model.graph.initializer}
+    assert types["table_q"] == onnx.TensorProto.UINT4 and types["w_q"] == onnx.TensorProto.INT8
+    # int8 only: the opset is left as it was
+    quantise_graph(source, target, Scheme(bits=8, table_bits=8))
+    assert {o.domain: o.version for o in onnx.load(str(target)).opset_import}[""] == 17
+
+
+def test_browser_model_refuses_a_scheme_that_drifts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check of browser_model: a model whose embeddings drift below MIN_COSINE is not kept."""
+    from indexer.search import embedding
+    from indexer.site import browser_model as bm
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "model.onnx").write_bytes(b"float model")
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(bm, "quantise_graph", lambda source, target, scheme: target.write_bytes(b"small") and 1)
+
+    class Drifting:
+        def __init__(self, path: Path, name: str) -> None:
+            self.small = name != "export"
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            vectors = np.zeros((len(texts), 4), dtype=np.float32)
+            vectors[:, 0] = 1.0
+            if self.small:  # cosine 0.99 to the export's
+                vectors[:, :2] = [0.99, np.sqrt(1 - 0.99**2)]
+            return vectors
+
+    monkeypatch.setattr(embedding, "OnnxEmbedder", Drifting)
+    with pytest.raises(KBError, match=r"drifts from the ONNX export \(cosine 0\.99000 < 0\.995\)"):
+        bm.browser_model(folder)
+    assert not (folder / bm.BROWSER_MODEL).exists() and not list(folder.glob(".*tmp"))
+    monkeypatch.setattr(bm, "MIN_COSINE", 0.98)
+    path = bm.browser_model(folder)
+    assert path.read_bytes() == b"small"
+    meta = json.loads((folder / bm.BROWSER_META).read_text(encoding="utf-8"))
+    assert meta["scheme"] == bm.SCHEME.name and meta["min_cosine"] == pytest.approx(0.99)
+    monkeypatch.setattr(bm, "quantise_graph", lambda *_args: pytest.fail("made again although cached"))
+    assert bm.browser_model(folder) == path
+
+
+def test_transfer_sizes_are_gzip_level_9_of_each_file(tmp_path: Path) -> None:
+    folder = tmp_path / "kb-search"
+    rng = np.random.default_rng(4)
+    for i, name in enumerate(sa.MODEL_TRANSFER):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"text " * (100 * i) + rng.bytes(1000))
+    sizes = sa.transfer_sizes(folder)
+    assert list(sizes) == list(sa.MODEL_TRANSFER)
+    for name, (raw, gz) in sizes.items():
+        data = (folder / name).read_bytes()
+        assert raw == len(data) and gz == len(gzip.compress(data, compresslevel=9)) and gz == sa.gzipped_size(data)
+    (folder / "vectors.bin").unlink()
+    with pytest.raises(KBError, match=r"vectors\.bin: missing from the site's search files"):
+        sa.transfer_sizes(folder)
 
 
 def test_fixture_site_without_semantic_search(built_site: Build) -> None:

@@ -160,8 +160,11 @@ def test_search_page_in_chromium(
     python = embedder.encode([*texts, *config["embedTexts"]])
     cosines = (browser * python).sum(axis=1) / np.linalg.norm(browser, axis=1)
     named = dict(zip([*texts, "TAC meeting", "long text"], cosines.round(5).tolist(), strict=True))
-    assert cosines[: len(texts)].min() >= 0.999, named
-    assert cosines[len(texts) :].min() >= 0.998, named  # a bare acronym; a text cut at 256 word pieces
+    # the browser model's weights are quantised (indexer/site/browser_model.py): its bar
+    from indexer.site.browser_model import MIN_COSINE
+
+    assert cosines[: len(texts)].min() >= MIN_COSINE, named
+    assert cosines[len(texts) :].min() >= MIN_COSINE, named  # a bare acronym; a text cut at 256 word pieces
 
     # the same top 5 as kb search --mode semantic (and, reported, hybrid and lexical)
     chunk_ids = {(c.url, c.text): c.id for c in index.chunks}
@@ -179,6 +182,9 @@ def test_search_page_in_chromium(
     model_files = report["checks"]["model_fetched_after_search"]
     payload = sum(_gzip_size(site / "kb-search" / name) for name in model_files)
     assert payload <= 30e6, payload
+    # what the page can announce: index.json's figure covers every file fetched (gzip -9 >= -6 aside)
+    document = json.loads((site / "kb-search" / "index.json").read_text(encoding="utf-8"))
+    assert payload * 0.97 <= document["model_transfer_bytes"] <= payload * 1.03, (payload, document["model_transfer_bytes"])
 
     figures = {
         "warm_query_median_ms": report["warmMedianMs"],
@@ -231,6 +237,61 @@ def test_every_page_links_to_the_search(search_site: SearchSite) -> None:
     assert document["max_tokens"] == 256
     assert json.loads((site / "kb-search" / "model" / "tokenizer.json").read_text())["truncation"]["max_length"] == 256
     assert json.loads((site / "kb-search" / "model" / "tokenizer_config.json").read_text())["model_max_length"] == 256
+
+
+WORKER_SCRIPT = REPO / "tests" / "browser" / "worker_check.mjs"
+QUERY_FILES = sorted((REPO / "tests" / "queries").glob("*.json"))
+
+
+def test_model_starts_and_embeds_in_a_worker(
+    search_site: SearchSite, served_subpath: str, tmp_path: Path, test_output: Path
+) -> None:
+    """The model in its Web Worker (tests/browser/worker_check.mjs): no main-thread task over
+    50 ms during start-up, the second visit from the Cache API, a 404 on the worker, its
+    modules, the model, the tokenizer or the wasm named in the status line with the word
+    matches kept, no WebAssembly or no workers said so, nothing uncaught; and the worker's
+    query embeddings against the fp32 export over every query of tests/queries/."""
+    node = _require_tools()
+    assert search_site.returncode == 0, search_site.output
+    from indexer.search.embedding import OnnxEmbedder, model_id
+    from indexer.search.store import load_index
+    from indexer.site.browser_model import MIN_COSINE
+
+    index = load_index(search_site.project, model_id())
+    queries = [q["q"] for path in QUERY_FILES for q in json.loads(path.read_text(encoding="utf-8"))["queries"]]
+    texts = [index.expansion.expand(" ".join(q.split())).text for q in queries]
+    config = {"base": served_subpath, "chromium": CHROMIUM, "runs": 5, "compare": texts,
+              "texts": ["what does co-location achieve", "TAC meeting (Team Around the Child)",
+                        "one person who coordinates support for a family"]}
+    config_path = tmp_path / "worker.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run([node, str(WORKER_SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr or done.stdout
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    failed = {name: result for name, result in report["checks"].items() if isinstance(result, str)}
+    assert not failed, failed
+    assert report["external"] == []
+
+    browser = np.array(report["vectors"], dtype=np.float32)
+    python = OnnxEmbedder(index.onnx_folder, index.manifest.model_id, index.manifest.dim).encode(texts)
+    cosines = (browser * python).sum(axis=1) / np.linalg.norm(browser, axis=1)
+    assert cosines.min() >= MIN_COSINE, sorted(zip(cosines.round(4).tolist(), queries, strict=True))[:5]
+    vectors = index.vectors()
+    top_cli = np.argsort(-(vectors @ python.T), axis=0)[:10].T
+    top_page = np.argsort(-(vectors @ browser.T), axis=0)[:10].T
+    overlap = [len(set(a) & set(b)) / 10 for a, b in zip(top_cli, top_page, strict=True)]
+    assert statistics.mean(overlap) >= 0.93, overlap
+    figures = {
+        "queries": len(texts),
+        "cosine_min": float(cosines.min()), "cosine_median": float(np.median(cosines)),
+        "top10_overlap_mean": statistics.mean(overlap), "top10_overlap_min": min(overlap),
+        "top1_same": float(np.mean(top_cli[:, 0] == top_page[:, 0])),
+        "startup_ms": report["startupMs"], "worker_seconds": report["workerSeconds"],
+        "cached_startup_seconds": report["cachedStartupSeconds"],
+        "warm_embed_median_ms": report["warmEmbedMedianMs"], "worker_embed_median_ms": report["workerEmbedMedianMs"],
+        "long_tasks_during_startup": report["longTasks"],
+    }
+    (test_output / "worker-browser.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
 
 ANSWER_SCRIPT = REPO / "tests" / "browser" / "answer_check.mjs"

@@ -72,6 +72,15 @@ export async function firstMissing(urls, { fetch: fetchImpl = globalThis.fetch }
   return null;
 }
 
+/** Whether this browser (or worker) can compile WebAssembly at all. */
+export function webAssemblySupported() {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Snowball English (Porter 2), the stemmer of `kb search` (PyStemmer), compiled to WebAssembly
  * (the npm package multilingual-stemmer, copied to `vendor/`). Returns `stem(word) -> string`.

@@ -266,18 +266,29 @@ export class Engine {
   }
 }
 
-/** float16 little-endian bytes -> Float32Array. */
+let halfTable = null; // the float of each of the 65,536 float16 bit patterns, made once
+
+function halfToFloat(h) {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** float16 little-endian bytes -> Float32Array; a table lookup, so decoding the whole
+ * index stays a few milliseconds of the page's main thread. */
 export function decodeFloat16(buffer) {
+  // the browser's own conversion where it has float16 arrays (chromium 135+, Firefox 129+)
+  const Half = globalThis.Float16Array;
+  if (typeof Half === "function") return new Float32Array(new Half(buffer));
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
   const half = new Uint16Array(buffer);
   const out = new Float32Array(half.length);
-  for (let i = 0; i < half.length; i++) {
-    const h = half[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const fraction = h & 0x3ff;
-    if (exponent === 0) out[i] = sign * 2 ** -14 * (fraction / 1024);
-    else if (exponent === 31) out[i] = fraction ? NaN : sign * Infinity;
-    else out[i] = sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-  }
+  for (let i = 0; i < half.length; i++) out[i] = halfTable[half[i]];
   return out;
 }
