@@ -54,12 +54,14 @@ def browser_settings(root: Path, chunks: Sequence[Chunk]) -> dict[str, Any]:
     from . import answer as a
     from . import grouping as g
     from .passages import roles_document
-    from .query import DENSE_WEIGHT
+    from .query import COVERAGE_DEPTH, COVERAGE_POWER, DENSE_WEIGHT
 
     roles, themes = roles_document(root, chunks)
     return {
         "fusion": "score",
         "dense_weight": DENSE_WEIGHT,
+        "coverage_power": COVERAGE_POWER,
+        "coverage_depth": COVERAGE_DEPTH,
         "group_depth": g.GROUP_DEPTH,
         "further_bonus": g.FURTHER_BONUS,
         "note_factor": g.NOTE_FACTOR,

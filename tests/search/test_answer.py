@@ -14,7 +14,16 @@ from indexer.search import answer as a
 from indexer.search.chunking import Chunk, CitationRef
 from indexer.search.grouping import NOTE_FACTOR, group_hits
 from indexer.search.passages import PassageRoles, admonition_units, line_roles
-from indexer.search.query import Hit, Searcher, open_searcher, reciprocal_rank_fusion, score_fusion
+from indexer.search.lexical import LexicalIndex
+from indexer.search.query import (
+    DENSE_WEIGHT,
+    Hit,
+    Searcher,
+    fusion_weight,
+    open_searcher,
+    reciprocal_rank_fusion,
+    score_fusion,
+)
 from indexer.search.respond import respond
 
 CONTRACT_KEYS = ["rank", "score", "id", "kind", "title", "section", "url", "text", "citations"]
@@ -108,11 +117,34 @@ def test_score_fusion_keeps_a_confident_first_hit_that_rank_fusion_buries() -> N
     dense = [(1, 0.90)] + [(i, 0.50 - i / 1000) for i in range(2, 40)]
     lexical = [(i, 10.0 - i / 10) for i in range(2, 60)] + [(1, 4.0)]
     rrf = [doc for doc, _ in reciprocal_rank_fusion([[d for d, _ in dense], [d for d, _ in lexical]])]
-    fused = [doc for doc, _ in score_fusion(dense, lexical)]
+    fused = [doc for doc, _ in score_fusion(dense, lexical, fusion_weight(0.5))]  # BM25 holds half the words
     assert rrf.index(1) > 0
     assert fused[0] == 1
     assert score_fusion([], []) == []
-    assert score_fusion([(3, 0.5)], []) == [(3, pytest.approx(0.6))]
+    assert score_fusion([(3, 0.5)], []) == [(3, pytest.approx(DENSE_WEIGHT))]
+
+
+def test_coverage_is_the_share_of_the_query_words_the_best_passage_holds() -> None:
+    lexical = LexicalIndex.build(["lead professional co-ordinates support", "family support", "budgets", "budgets"])
+    assert lexical.coverage("lead professional", [0, 1]) == pytest.approx(1.0)
+    assert lexical.coverage("coordinates support", [1]) == pytest.approx(
+        _idf(4, 2) / (_idf(4, 1) + _idf(4, 2)))  # 'support' in 2 of 4 chunks, 'coordin' in 1
+    assert 0 < lexical.coverage("budgets support", [1, 2]) < 1
+    assert lexical.coverage("zeppelin", [0]) == 0.0  # a word in no chunk weighs, and is missing
+    assert lexical.coverage("the of", [0]) == 0.0 and lexical.coverage("support", []) == 0.0
+
+
+def _idf(n: int, df: int) -> float:
+    import math
+
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def test_bm25_weighs_less_when_its_best_passages_lack_the_query_words() -> None:
+    assert fusion_weight(1.0) == pytest.approx(0.5)
+    assert fusion_weight(0.0) == 1.0  # nothing of the query in BM25's best: the dense ranking alone
+    weights = [fusion_weight(c / 10) for c in range(11)]
+    assert weights == sorted(weights, reverse=True)
 
 
 # -- grouping ---------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 //         -> BM25 (Snowball English stems, English stop words; Lucene variant as bm25s)
 //         -> dense ranking (inner product with the chunk vectors) once the model is ready
 //         -> score fusion (each ranking of 100 candidates scaled to 0..1, dense weighing
-//            index.results.dense_weight), as indexer/search/query.py.
+//            index.results.dense_weight against BM25 weighted by how much of the query its best
+//            passages hold: `fusionWeight`), as indexer/search/query.py.
 //
 // Pure functions over the data of index.json: no DOM here (page.js shows the results).
 // tests/js/ checks them against the Python engine on fixtures written by indexer/.
@@ -15,6 +16,8 @@ const SEPARATORS = /[^\p{L}\p{N}_']+/gu;
 const PAREN = /\s*\([^()]*\)\s*/g;
 const ACRONYM = /^[A-Z][A-Z0-9&]*[A-Z0-9]s?$/;
 const WORD = /[\p{L}\p{N}_]{2,}/gu;
+// lexical.py `fold`: the hyphen of a word-initial "co-" dropped ("co-ordinate" = "coordinate")
+const CO_HYPHEN = /(?<![\p{L}\p{N}_])co[-\u2010\u2011](?=\p{L})/gu;
 
 // -- glossary expansion (indexer/search/expansion.py) ------------------------------------------
 
@@ -115,8 +118,30 @@ export class Lexical {
   }
 
   tokenize(text) {
-    const words = text.toLowerCase().match(WORD) || [];
+    const words = text.toLowerCase().replace(CO_HYPHEN, "co").match(WORD) || [];
     return words.filter((w) => !this.stop.has(w)).map((w) => this.stem(w));
+  }
+
+  /**
+   * lexical.py `coverage`: the idf of the stems of `text` (each once) that the best of `docs`
+   * (chunk numbers) contains, over the idf of them all (0 with no stems or no docs).
+   */
+  coverage(text, docs) {
+    const stems = [...new Set(this.tokenize(text))];
+    if (!stems.length || !docs.length) return 0.0;
+    const at = new Map(docs.map((d, n) => [d, n]));
+    const found = new Array(docs.length).fill(0.0);
+    let total = 0.0;
+    for (const stem of stems) {
+      const list = this.postings.get(stem) || [];
+      const weight = Math.log(1.0 + (this.size - list.length + 0.5) / (list.length + 0.5));
+      total += weight;
+      for (const [doc] of list) {
+        const n = at.get(doc);
+        if (n !== undefined) found[n] += weight;
+      }
+    }
+    return Math.max(...found) / total;
   }
 
   /** Every chunk's BM25 score for `text` (Float32Array), computed as bm25s stores it. */
@@ -175,6 +200,16 @@ export function scoreFusion(dense, lexical, weight) {
     for (const [doc, s] of scaled(ranking)) scores.set(doc, (scores.has(doc) ? scores.get(doc) : 0.0) + w * s);
   }
   return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+}
+
+/**
+ * query.py `fusion_weight`: the dense ranking's share of the fused score when the best BM25 passages
+ * hold `coverage` of the query's words (`settings`: index.json `results`).
+ */
+export function fusionWeight(coverage, settings) {
+  const dense = settings.dense_weight;
+  const lexical = (1.0 - dense) * coverage ** settings.coverage_power;
+  return dense / (dense + lexical);
 }
 
 /** Chunks that pass the filters: any of the kinds, all of the tags. */
@@ -255,8 +290,12 @@ export class Engine {
       denseRanked = this.denseRanking(queryVector, allowed);
       const l = this.lexicalRanking(expansion, allowed);
       const results = this.index.results;
+      const weight = () => {
+        const docs = l.slice(0, results.coverage_depth).map(([i]) => i);
+        return fusionWeight(this.lexical.coverage(expansion.text, docs), results);
+      };
       ranked = results
-        ? scoreFusion(denseRanked, l, results.dense_weight)
+        ? scoreFusion(denseRanked, l, weight())
         : reciprocalRankFusion([denseRanked.map(([i]) => i), l.map(([i]) => i)], this.rrfK);
     }
     const candidates = ranked.map(([i, score], n) => ({ chunk: this.chunks[i], index: i, score, rank: n + 1 }));
