@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from indexer.search import answer as a
 from indexer.search.chunking import Chunk, CitationRef
 from indexer.search.grouping import NOTE_FACTOR, group_hits
-from indexer.search.passages import PassageRoles, admonition_units, line_roles
 from indexer.search.lexical import LexicalIndex
+from indexer.search.passages import PassageRoles, admonition_units, line_roles
 from indexer.search.query import (
     DENSE_WEIGHT,
     Hit,
