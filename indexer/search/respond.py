@@ -66,7 +66,7 @@ def browser_settings(root: Path, chunks: Sequence[Chunk]) -> dict[str, Any]:
         "further_bonus": g.FURTHER_BONUS,
         "note_factor": g.NOTE_FACTOR,
         "answer": {
-            "entries": a.ANSWER_ENTRIES, "passages_per_entry": a.PASSAGES_PER_ENTRY,
+            "entries": a.ANSWER_ENTRIES, "entry_share": a.ENTRY_SHARE, "passages_per_entry": a.PASSAGES_PER_ENTRY,
             "max_candidates": a.MAX_CANDIDATES, "max_sentences": a.MAX_SENTENCES, "per_entry": a.PER_ENTRY,
             "mmr_lambda": a.MMR_LAMBDA, "min_relevance": a.MIN_RELEVANCE, "max_drop": a.MAX_DROP,
             "min_words": a.MIN_WORDS, "max_chars": a.MAX_CHARS, "abbreviations": sorted(a.ABBREVIATIONS),
