@@ -128,6 +128,20 @@ def group_hits(
     )
 
 
+_INTROS: dict[int, tuple[Sequence[Chunk], dict[str, Chunk]]] = {}
+
+
+def _intro_chunks(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
+    """Each entry's passage before its first heading, by path id; made once per list of chunks
+    (a loaded index keeps its list), not for every query."""
+    cached = _INTROS.get(id(chunks))
+    if cached is None or cached[0] is not chunks:
+        cached = (chunks, {c.path_id: c for c in chunks if c.id == c.path_id})
+        _INTROS.clear()  # one index at a time is searched; keep no stale list alive
+        _INTROS[id(chunks)] = cached
+    return cached[1]
+
+
 def group_results(
     results: Results, roles: Roles, chunks: Sequence[Chunk], top_k: int = 10,
     theme: Callable[[str], str] | None = None,
@@ -136,7 +150,7 @@ def group_results(
     gives an entry's theme label from its path id."""
     import dataclasses
 
-    intro = {c.path_id: c for c in chunks if c.id == c.path_id}
+    intro = _intro_chunks(chunks)
 
     def summary(path_id: str) -> str:
         chunk = intro.get(path_id)

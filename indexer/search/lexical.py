@@ -238,5 +238,6 @@ class LexicalIndex:
             if token_id is None:
                 continue
             start, end = int(self.indptr[token_id]), int(self.indptr[token_id + 1])
-            np.add.at(result, self.indices[start:end], self.data[start:end])
+            # a token scores each chunk once, so a plain indexed add is np.add.at's sum, faster
+            result[self.indices[start:end]] += self.data[start:end]
         return result

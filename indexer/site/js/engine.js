@@ -43,12 +43,48 @@ function mentions(query, padded, term, name) {
   return padded.includes(` ${key} `) || padded.includes(` ${key}s `);
 }
 
+const WORD_INDEXES = new WeakMap();
+
+/** expansion.py `ExpansionTable.by_word` and `short`: terms by the first word of each name. */
+function wordIndex(table) {
+  let found = WORD_INDEXES.get(table);
+  if (found) return found;
+  const byWord = new Map();
+  const short = new Set();
+  (table.terms || []).forEach((term, number) => {
+    for (const name of term.names) {
+      const key = normalise(name);
+      if (key) {
+        const word = key.split(" ", 1)[0];
+        if (!byWord.has(word)) byWord.set(word, new Set());
+        byWord.get(word).add(number);
+      }
+      if (name === term.abbreviation && name.length <= 2) short.add(number);
+    }
+  });
+  found = { byWord, short };
+  WORD_INDEXES.set(table, found);
+  return found;
+}
+
+/** expansion.py `candidates`: the terms (in table order) whose names may be in `padded`. */
+function candidateTerms(table, padded) {
+  const { byWord, short } = wordIndex(table);
+  const found = new Set(short);
+  for (const word of padded.split(" ").filter(Boolean)) {
+    for (const n of byWord.get(word) || []) found.add(n);
+    if (word.endsWith("s")) for (const n of byWord.get(word.slice(0, -1)) || []) found.add(n);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
 /** The query with the glossary names it implies: {query, added, decoded, text, extra}. */
 export function expand(table, query) {
   const padded = ` ${normalise(query)} `;
   const added = new Map();
   const decoded = [];
-  for (const term of table.terms || []) {
+  for (const number of candidateTerms(table, padded)) {
+    const term = table.terms[number];
     const title = term.names[0];
     const titles = new Set([title, title.replace(PAREN, " ").trim()]);
     const named = term.names.filter((n) => mentions(query, padded, term, n));
