@@ -199,17 +199,50 @@ export class Lexical {
 
 // -- ranking -----------------------------------------------------------------------------
 
-/** The best `depth` (index, score) pairs, best first, ties by index; `allowed` may be null. */
+/** Whether candidate a ranks before b: the higher score, then the lower index. */
+function before(scores, a, b) {
+  return scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+}
+
+/**
+ * The best `depth` (index, score) pairs, best first, ties by index; `allowed` may be null.
+ * A partial selection: a heap of the `depth` best seen so far (its root the worst of them), so
+ * the cost is n log(depth), not a sort of every passage.
+ */
 export function top(scores, allowed, depth, positive) {
-  const candidates = [];
+  const heap = [];
+  const worse = (a, b) => before(scores, b, a); // heap order: the root is the worst kept
+  const down = (n) => {
+    for (;;) {
+      const l = 2 * n + 1;
+      const r = l + 1;
+      let m = n;
+      if (l < heap.length && worse(heap[l], heap[m])) m = l;
+      if (r < heap.length && worse(heap[r], heap[m])) m = r;
+      if (m === n) return;
+      [heap[n], heap[m]] = [heap[m], heap[n]];
+      n = m;
+    }
+  };
   for (let i = 0; i < scores.length; i++) {
     if (allowed && !allowed[i]) continue;
     if (positive && !(scores[i] > 0)) continue;
     if (scores[i] === -Infinity) continue;
-    candidates.push(i);
+    if (heap.length < depth) {
+      heap.push(i);
+      for (let n = heap.length - 1; n > 0; ) {
+        const parent = (n - 1) >> 1;
+        if (!worse(heap[n], heap[parent])) break;
+        [heap[n], heap[parent]] = [heap[parent], heap[n]];
+        n = parent;
+      }
+    } else if (depth > 0 && before(scores, i, heap[0])) {
+      heap[0] = i;
+      down(0);
+    }
   }
-  candidates.sort((a, b) => scores[b] - scores[a] || a - b);
-  return candidates.slice(0, depth).map((i) => [i, scores[i]]);
+  heap.sort((a, b) => scores[b] - scores[a] || a - b);
+  return heap.map((i) => [i, scores[i]]);
 }
 
 export function reciprocalRankFusion(rankings, k) {
