@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,31 +35,38 @@ def _ms(fn: Callable[[], Any]) -> float:
     return 1000 * (time.perf_counter() - start)
 
 
+def _fuse(index: Any, text: str, dense: Any, lexical: Any, docs: list[int]) -> Any:
+    from indexer.search.query import fusion_weight, score_fusion
+
+    return score_fusion(dense, lexical, fusion_weight(index.lexical.coverage(text, docs)))
+
+
 def warm_stages(root: Path, queries: list[str], runs: int) -> dict[str, float]:
     """Median milliseconds per query of each stage of a hybrid search, and of the whole."""
-    from indexer.search.query import COVERAGE_DEPTH, Searcher, fusion_weight, open_searcher, score_fusion
+    from indexer.search.query import COVERAGE_DEPTH, Searcher, open_searcher
 
     searcher: Searcher = open_searcher(root)
     for q in queries[:5]:
         searcher.search(q)  # warm up: model, caches
     stages: dict[str, list[float]] = {k: [] for k in ("expansion", "embed", "dense", "lexical", "fusion", "search")}
+    index = searcher.index
     for _ in range(runs):
         for q in queries:
-            expansion = searcher.index.expansion.expand(q)
-            stages["expansion"].append(_ms(lambda q=q: searcher.index.expansion.expand(q)))
-            vector = searcher.embed(expansion.text)
-            stages["embed"].append(_ms(lambda: searcher.embed(expansion.text)))
-            dense = searcher.dense(expansion.text, None, 100, vector)
-            stages["dense"].append(_ms(lambda: searcher.dense(expansion.text, None, 100, vector)))
-            lexical = searcher.lexical(expansion.text, None, 100, expansion.extra)
-            stages["lexical"].append(_ms(lambda: searcher.lexical(expansion.text, None, 100, expansion.extra)))
-
-            def fuse() -> None:
-                docs = [i for i, _s in lexical[:COVERAGE_DEPTH]]
-                score_fusion(dense, lexical, fusion_weight(searcher.index.lexical.coverage(expansion.text, docs)))
-
-            stages["fusion"].append(_ms(fuse))
-            stages["search"].append(_ms(lambda q=q: searcher.search(q, top_k=10)))
+            e = index.expansion.expand(q)
+            vector = searcher.embed(e.text)
+            dense = searcher.dense(e.text, None, 100, vector)
+            lexical = searcher.lexical(e.text, None, 100, e.extra)
+            docs = [i for i, _s in lexical[:COVERAGE_DEPTH]]
+            steps: dict[str, Callable[[], Any]] = {
+                "expansion": partial(index.expansion.expand, q),
+                "embed": partial(searcher.embed, e.text),
+                "dense": partial(searcher.dense, e.text, None, 100, vector),
+                "lexical": partial(searcher.lexical, e.text, None, 100, e.extra),
+                "fusion": partial(_fuse, index, e.text, dense, lexical, docs),
+                "search": partial(searcher.search, q, top_k=10),
+            }
+            for name, step in steps.items():
+                stages[name].append(_ms(step))
     out = {k: statistics.median(v) for k, v in stages.items()}
     out["chunks"] = len(searcher.index.chunks)
     return out
