@@ -41,6 +41,9 @@ DENSE_WEIGHT = 0.5
 COVERAGE_POWER = 2
 #: how many of the best BM25 passages the query's words are looked for in (``LexicalIndex.coverage``)
 COVERAGE_DEPTH = 10
+#: a passage that is only editorial notes or lists of works (``passages``) counts at this share of
+#: its score, so that it ranks below the entry's own text (in every mode)
+NOTE_FACTOR = 0.5
 #: queries longer than this many characters are cut (the model reads 256 word pieces anyway)
 MAX_QUERY_CHARS = 2000
 
@@ -263,6 +266,18 @@ class Searcher:
             scores = scores + LEXICAL_WEIGHT * self.index.lexical.scores(extra)
         return _top(scores, allowed, depth, positive=True)
 
+    def demote_notes(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``ranked`` with each passage that is only editorial notes or lists at ``NOTE_FACTOR``
+        of its score, in order again (ties by chunk number)."""
+        from .passages import SYNTHESIS, TEXT
+
+        chunks = self.index.chunks
+        out = []
+        for i, score in ranked:
+            roles = self.roles.roles(chunks[i])
+            out.append((i, score if TEXT in roles or SYNTHESIS in roles else score * NOTE_FACTOR))
+        return sorted(out, key=lambda item: (-item[1], item[0]))
+
     def search(self, query: str, mode: str = "hybrid", top_k: int = 10, filters: Filters | None = None) -> Results:
         """The ``top_k`` best chunks for ``query`` in ``mode`` (hybrid, semantic or lexical)."""
         check_mode(mode)
@@ -291,6 +306,7 @@ class Searcher:
             coverage = self.index.lexical.coverage(text, [i for i, _s in lexical[:COVERAGE_DEPTH]])
             ranked = score_fusion(dense, lexical, fusion_weight(coverage))
         chunks = self.index.chunks
+        ranked = self.demote_notes(ranked)
         candidates = tuple(Hit(rank=n, score=score, chunk=chunks[i]) for n, (i, score) in enumerate(ranked, start=1))
         return Results(
             query=query, expansion=expansion, hits=candidates[:top_k], candidates=candidates,

@@ -155,7 +155,8 @@ def test_groups_rank_entries_from_their_passages_and_show_text_before_notes() ->
     a2 = chunk("e/a#t", "e/a", "The entry's own finding.")
     b1 = chunk("e/b", "e/b", "Another finding.")
     roles = {"e/a#n": "nn", "e/a#t": "t", "e/b": "t"}
-    hits = [Hit(1, 1.0, a1), Hit(2, 0.8, b1), Hit(3, 0.7, a2)]
+    # the note alone scored 1.0 before the search lowered it (Searcher.demote_notes)
+    hits = [Hit(1, 0.8, b1), Hit(2, 0.7, a2), Hit(3, NOTE_FACTOR * 1.0, a1)]
     groups = group_hits(hits, lambda c: roles[c.id], lambda p: f"summary of {p}")
     assert [g.chunk.path_id for g in groups] == ["e/b", "e/a"]  # a's best passage is only a note
     first = groups[1]
@@ -164,6 +165,19 @@ def test_groups_rank_entries_from_their_passages_and_show_text_before_notes() ->
     assert first.summary == "summary of e/a" and first.rank == 2
     assert [h.chunk.id for h in first.hits] == ["e/a#t", "e/a#n"]
     assert group_hits(hits, lambda c: roles[c.id], lambda p: "", top_k=1)[0].rank == 1
+
+
+def test_a_passage_of_notes_alone_ranks_below_the_entrys_text(noted_project: Path, fake_embedder) -> None:
+    searcher = open_searcher(noted_project, embedder=fake_embedder)
+    notes = {c.id for c in searcher.index.chunks if not set(searcher.roles.roles(c)) & {"t", "s"}}
+    assert notes, "the fixture has a passage of notes alone"
+    i = next(n for n, c in enumerate(searcher.index.chunks) if c.id in notes)
+    j, k = [n for n, c in enumerate(searcher.index.chunks) if c.id not in notes][:2]
+    demoted = searcher.demote_notes([(i, 1.0), (j, 0.9), (k, 0.6)])
+    assert demoted == [(j, 0.9), (k, 0.6), (i, NOTE_FACTOR * 1.0)]
+    hits = searcher.search("spelling slips corrected in the sources", top_k=20).candidates
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)  # in order again after the notes were lowered
 
 
 def test_further_passages_lift_an_entry_only_a_little() -> None:

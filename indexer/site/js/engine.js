@@ -335,6 +335,18 @@ export class Engine {
     return top(scores, allowed, this.depth, false);
   }
 
+  /** query.py `demote_notes`: a passage of editorial notes or lists alone at note_factor of its score. */
+  demoteNotes(ranked) {
+    const results = this.index.results;
+    if (!results || !results.roles) return ranked;
+    const out = ranked.map(([i, score]) => {
+      const roles = results.roles[this.chunks[i].id];
+      const text = !roles || roles.includes("t") || roles.includes("s");
+      return [i, text ? score : score * results.note_factor];
+    });
+    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  }
+
   /**
    * Rank chunks for `query`. `mode` is hybrid, semantic or lexical; `queryVector` is the
    * embedding of `expansion.text` (null: lexical results only).
@@ -367,6 +379,7 @@ export class Engine {
         ? scoreFusion(denseRanked, l, weight())
         : reciprocalRankFusion([denseRanked.map(([i]) => i), l.map(([i]) => i)], this.rrfK);
     }
+    ranked = this.demoteNotes(ranked);
     const candidates = ranked.map(([i, score], n) => ({ chunk: this.chunks[i], index: i, score, rank: n + 1 }));
     const hits = candidates.slice(0, Math.min(topK, depth));
     const cosines = new Map(denseRanked.map(([i, s]) => [i, s]));

@@ -20,8 +20,8 @@ export function summaries(chunks) {
   return out;
 }
 
-function passageWeight(hit, roles, noteFactor) {
-  return hit.score * (roles.includes(TEXT) || roles.includes(SYNTHESIS) ? 1.0 : noteFactor);
+function passageWeight(hit) {
+  return hit.score; // a passage of notes alone comes lowered by the engine (engine.js `demoteNotes`)
 }
 
 function entryScore(weights, bonus) {
@@ -47,7 +47,7 @@ export function groupHits(index, candidates, topK = 10, intro = summaries(index.
   const scored = [];
   let order = 0;
   for (const [pathId, members] of byEntry) {
-    const weights = members.map(([h, r]) => passageWeight(h, r, settings.note_factor));
+    const weights = members.map(([h]) => passageWeight(h));
     let shown = members.findIndex(([, r]) => r.includes(TEXT));
     if (shown < 0) shown = 0;
     const ordered = [members[shown], ...members.filter((_m, n) => n !== shown)];
