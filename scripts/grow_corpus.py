@@ -17,7 +17,10 @@ bibliography. Copy ``k`` (2..N) of ``folder/ID.md`` is ``folder/ID-vK.md`` with:
   ends with a short marker naming the copy and the entry (so that a section split into parts
   differs in each, and two entries that share a paragraph differ in their copies), and the
   summary is varied likewise. Sections that only list links ("See also") are left as
-  they are, and so are citations, headings, code and the other front-matter fields.
+  they are, and so are citations, headings, code and the other front-matter fields;
+- a paragraph that ``kb check`` leaves alone because it is short and cites nothing (a line of
+  links, an info box: under its 12 words) stays short: one-word swaps only, no ``Copy K:``, and
+  a one-word marker ``(K.N)``, so the grown corpus has ``kb check``'s notes and no more.
 
 The grown corpus is for measuring, never for reading: its copies say the same things again.
 """
@@ -37,10 +40,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from indexer.corpus.citations import parse_citations  # noqa: E402
 from indexer.corpus.frontmatter import load_yaml  # noqa: E402
 from indexer.search.chunking import NAVIGATION_HEADINGS  # noqa: E402
 
 CORPUS, BIB = "corpus", "bibliography.bib"
+#: ``kb check`` notes an uncited paragraph or list item of this many words or more
+#: (``indexer.corpus.check``; a test checks the two agree)
+CLAIM_WORDS = 12
 #: word -> words that may replace it (same part of speech, the sense roughly kept)
 SWAPS: dict[str, tuple[str, ...]] = {
     "practitioners": ("professionals", "staff", "workers"),
@@ -83,21 +90,23 @@ class GrowError(Exception):
     """A file of the source corpus cannot be grown (the message names it)."""
 
 
-def _vary_words(text: str, rng: random.Random) -> str:
-    """``text`` with some swappable words replaced, protected spans untouched."""
+def _vary_words(text: str, rng: random.Random, one_word: bool = False) -> str:
+    """``text`` with some swappable words replaced, protected spans untouched (``one_word``:
+    no swap adds a word)."""
     out, last = [], 0
     for match in _PROTECTED_RE.finditer(text):
-        out.append(_swap(text[last : match.start()], rng))
+        out.append(_swap(text[last : match.start()], rng, one_word))
         out.append(match.group(0))
         last = match.end()
-    out.append(_swap(text[last:], rng))
+    out.append(_swap(text[last:], rng, one_word))
     return "".join(out)
 
 
-def _swap(text: str, rng: random.Random) -> str:
+def _swap(text: str, rng: random.Random, one_word: bool = False) -> str:
     def one(match: re.Match[str]) -> str:
         word = match.group(1)
-        return rng.choice(SWAPS[word]) if rng.random() < 0.5 else word
+        choices = [w for w in SWAPS[word] if " " not in w] if one_word else SWAPS[word]
+        return rng.choice(choices) if rng.random() < 0.5 and choices else word
 
     return _WORD_RE.sub(one, text)
 
@@ -111,9 +120,41 @@ def _is_prose(stripped: str) -> bool:
             and not _TABLE_RULE_RE.match(stripped))
 
 
+def short_uncited_lines(lines: list[str]) -> dict[int, int]:
+    """The lines of the paragraphs and list items that ``kb check`` does not note although they
+    cite nothing, because they are short (its blocks: split at blank lines, items, headings,
+    tables, admonitions and fences; an item is covered by a cited paragraph leading into it),
+    each with the number of words of its block."""
+    blocks: list[tuple[list[int], str, bool]] = []
+    current: list[int] = []
+    is_item = in_fence = False
+    for number, line in enumerate([*lines, ""]):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        item = _ITEM_RE.match(stripped) is not None
+        if in_fence or not stripped or item or stripped.startswith(("#", "|", "!!!", "???")):
+            if current:
+                blocks.append((current, " ".join(lines[i].strip() for i in current), is_item))
+            current, is_item = ([number], True) if item else ([], False)
+            continue
+        current.append(number)
+    short: dict[int, int] = {}
+    lead_cited = False
+    for numbers, text, item in blocks:
+        cited = "@" in text and bool(parse_citations(text))
+        if not item:
+            lead_cited = cited
+        if not cited and not (item and lead_cited) and len(text.split()) < CLAIM_WORDS:
+            short.update((number, len(text.split())) for number in numbers)
+    return short
+
+
 def vary_body(body: str, k: int, n: int, rng: random.Random, rename: dict[str, str]) -> str:
     """The body of copy ``k``: links renamed, words varied, a marker ending each paragraph."""
     lines = body.split("\n")
+    short = short_uncited_lines(lines)
     out: list[str] = []
     fence = navigation = False
     marker_count = 0
@@ -135,11 +176,8 @@ def vary_body(body: str, k: int, n: int, rng: random.Random, rename: dict[str, s
         if navigation or (alone and not _PROTECTED_RE.sub("", stripped).strip(" -*+:.;,")):
             out.append(line)  # a list of links (not a passage) or an item or line of links only
             continue
-        line = _vary_words(line, rng)
+        line = _vary_words(line, rng, one_word=number in short)
         starts_block = not previous or not _is_prose(previous) or previous.startswith("|")
-        if starts_block and not _ITEM_RE.match(stripped) and not stripped.startswith("|"):
-            indent = line[: len(line) - len(line.lstrip())]
-            line = f"{indent}Copy {k}: {line.lstrip()}"  # a long paragraph's first part differs too
         ends_block = (
             not following
             or not _is_prose(following)
@@ -147,6 +185,15 @@ def vary_body(body: str, k: int, n: int, rng: random.Random, rename: dict[str, s
             or stripped.startswith("|")
             or following.startswith("|")
         )
+        if number in short:  # it stays under kb check's length for a claim
+            if ends_block:  # a marker of one word more, or joined to the last word
+                space = " " if short[number] + 1 < CLAIM_WORDS else ""
+                line = f"{line.rstrip()}{space}({k}.{n})"
+            out.append(line)
+            continue
+        if starts_block and not _ITEM_RE.match(stripped) and not stripped.startswith("|"):
+            indent = line[: len(line) - len(line.lstrip())]
+            line = f"{indent}Copy {k}: {line.lstrip()}"  # a long paragraph's first part differs too
         if ends_block:
             marker = _MARKERS[(marker_count + k) % len(_MARKERS)].format(k=k, n=n)
             marker_count += 1

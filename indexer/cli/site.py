@@ -40,7 +40,9 @@ def render(out: Path, config_file: Path | None, search: bool | None, root: Path 
 
     OUT then builds with plain MkDocs (no kb plugin), ProperDocs, or another builder that
     reads mkdocs.yml and runs Python-Markdown extensions. Only files whose content changed
-    are rewritten; files no longer made are removed from OUT. Content problems are reported
+    are rewritten; files no longer made are removed from OUT. The in-browser search's files
+    and (with printable_pdf) the printable edition's PDF go into OUT/docs as static files,
+    as the plugin writes them into the built site. Content problems are reported
     as kb check reports them, and the command exits 1 (nothing is written).
 
     \b
@@ -48,7 +50,8 @@ def render(out: Path, config_file: Path | None, search: bool | None, root: Path 
         kb site render build/site-src
         mkdocs build --strict -f build/site-src/mkdocs.yml
     """
-    from ..site.output import read_project, write_site
+    from ..site.builder import write_static
+    from ..site.output import DOCS, read_project, write_site
     from ..site.render import docs_pages, render_site
 
     project_root = resolve_root(root)
@@ -67,13 +70,9 @@ def render(out: Path, config_file: Path | None, search: bool | None, root: Path 
             if out == project_root.resolve() or out.is_relative_to(inside.resolve()):
                 raise KBError(f"OUT {out}: must not be the project folder or inside {inside.name}/")
         done = write_site(rendered, out, project_root, project.docs_dir, config.read_text(encoding="utf-8"),
-                          project.settings.csl)
-        if search if search is not None else project.settings.semantic_search:
-            from ..site.output import SEARCH_FOLDER
-            from ..site.search_assets import build_assets
-
-            build_assets(project_root, out / SEARCH_FOLDER.removesuffix("/kb-search"), project.node_modules,
-                         rendered.bibliography, project.settings.csl, lambda m: click.echo(m, err=True))
+                          project.settings)
+        write_static(rendered, out / DOCS, project.settings, project_root, project.node_modules,
+                     lambda m: click.echo(m, err=True), search)
     except KBError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 
 from ..problems import Problem, display_path
-from .bibliography import Bibliography, Reference
+from .bibliography import Bibliography, Reference, is_corporate
 
 #: fields biblatex reads as literal lists, split at a top-level " and "
 LIST_FIELDS: tuple[str, ...] = ("institution", "organization", "publisher", "school", "address", "location")
@@ -66,20 +66,8 @@ def top_level_items(value: str) -> tuple[list[str], bool]:
     return [i for i in items if i], split
 
 
-def _braced_whole(item: str) -> bool:
-    """``{...}`` with the first brace closed by the last one."""
-    if not (item.startswith("{") and item.endswith("}")):
-        return False
-    depth = 0
-    for i, char in enumerate(item):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and i < len(item) - 1:
-            return False
-    return True
-
-
 def _looks_corporate(name: str) -> bool:
-    if _braced_whole(name) or "," in name:
+    if is_corporate(name) or "," in name:
         return False
     return any(word in _CORPORATE_WORDS for word in name.split())
 
@@ -109,7 +97,7 @@ def check_braces(ref: Reference, shown: str, lines: dict[str, int]) -> list[Prob
     for name in LIST_FIELDS:
         value = ref.fields.get(name, "")
         items, split = top_level_items(value)
-        if not split or all(_braced_whole(i) for i in items):
+        if not split or all(is_corporate(i) for i in items):
             continue
         parts = "; ".join(f"'{_shorten(i.strip('{}'), 40)}'" for i in items)
         problems.append(

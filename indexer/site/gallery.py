@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..corpus.entries import Entry
 from .markup import format_date, link, md_text
-from .pages import front_matter
+from .pages import page_head
 
 
 def case_card(entry: Entry) -> list[str]:
@@ -33,14 +33,10 @@ def gallery_page(cases: list[Entry]) -> str:
         key=lambda e: (str(e.meta.get("place", "")).casefold(), e.title.casefold()),
     )
     fictional = sorted((c for c in cases if c.meta.get("fictional")), key=lambda e: e.title.casefold())
-    lines = [
-        front_matter({"title": "Case studies"}),
-        "# Case studies",
-        "",
+    lines = page_head("Case studies", (
         "Cases of services working together, as the sources describe them: where, in what "
-        "setting, and what came of it. Fictional teaching scenarios are marked.",
-        "",
-    ]
+        "setting, and what came of it. Fictional teaching scenarios are marked."
+    ))
     if not cases:
         return "\n".join([*lines, "*No case studies yet.*", ""])
     for title, group in (("Cases from the sources", real), ("Teaching scenarios", fictional)):

@@ -19,7 +19,7 @@ import unicodedata
 from ..corpus.entries import Entry
 from .markup import link, md_text
 from .mdx_citations import tooltip_text
-from .pages import front_matter, shown_names
+from .pages import page_head, shown_names
 
 _PAREN_ABBR_RE = r"\s*\(\s*{abbr}\s*\)\s*$"
 
@@ -63,14 +63,10 @@ def glossary_page(terms: list[Entry]) -> str:
         rows.append((term.title, f"{head}\n:   {body}\n"))
         if abbr and letter_of(abbr) != letter_of(term.title):
             rows.append((abbr, f"**{md_text(abbr)}**\n:   See {link(term)}.\n"))
-    lines = [
-        front_matter({"title": "Glossary"}),
-        "# Glossary",
-        "",
+    lines = page_head("Glossary", (
         "Terms, acronyms and initiatives used in multi-agency working, A to Z. "
-        "Abbreviations are explained wherever they appear on the site: point at one to see it.",
-        "",
-    ]
+        "Abbreviations are explained wherever they appear on the site: point at one to see it."
+    ))
     if not rows:
         return "\n".join([*lines, "*No terms yet.*", ""])
     rows.sort(key=lambda r: _sort_key(r[0]))

@@ -2,11 +2,12 @@
 
 ``write_site(site, out, ...)`` lays out::
 
-    OUT/mkdocs.yml        the project's mkdocs.yml without the kb plugin: docs_dir docs,
-                          the nav, the theme override, the citations extension and abbr's
-                          glossary set to what the plugin would set
+    OUT/mkdocs.yml        the project's mkdocs.yml without the kb plugin: docs_dir docs, and
+                          what the plugin sets (``indexer.site.builder.builder_config``: the
+                          nav, the theme override, the citations extension, abbr's glossary)
     OUT/docs/             the hand-written pages (with their generated parts) and assets,
-                          every generated page and download, the search's files (optional)
+                          every generated page and download; the static files made after
+                          the pages (``builder.write_static``: the search's files, the PDF)
     OUT/theme/            the theme override (``indexer/site/theme``)
     OUT/bibliography.bib  and the CSL style the citations extension reads
 
@@ -27,18 +28,18 @@ import yaml
 from ..atomic import write_atomic
 from ..cite.citestyle import DEFAULT_STYLE
 from ..problems import KBError
-from .glossary import abbr_glossary
-from .markup import page_marker, source_marker
-from .render import THEME_DIR, Settings, Site, after_front_matter, docs_page_markdown
+from .builder import BuilderConfig, builder_config, extension_options, project_settings
+from .printable import PDF_NAME
+from .render import PRINTABLE_PAGE, Settings, Site, docs_page_text
+from .search_document import ASSETS_DIR
 
-CITATIONS_EXTENSION = "indexer.site.mdx_citations"
-#: where ``kb site render --search`` puts the in-browser search's files (static files)
-SEARCH_FOLDER = "docs/kb-search"
+#: the folder of OUT that holds the pages and the static files
+DOCS = "docs"
+#: the files ``builder.write_static`` makes in OUT/docs: kept by the render (not its pages)
+STATIC = (f"{DOCS}/{ASSETS_DIR}", f"{DOCS}/{PRINTABLE_PAGE.rsplit('/', 1)[0]}/{PDF_NAME}")
 #: the file that marks a folder as the render step's own (it may remove files there)
 MARK = ".kb-site-render"
 _KB_PLUGIN_RE = re.compile(r"^  - kb:[ \t]*\n(?:(?:      .*|[ \t]*#.*|[ \t]*)\n)*", re.MULTILINE)
-_CITATIONS_RE = re.compile(r"^  - " + re.escape(CITATIONS_EXTENSION) + r":?[ \t]*\n(?:      .*\n)*", re.MULTILINE)
-_ABBR_RE = re.compile(r"^  - abbr[ \t]*\n", re.MULTILINE)
 
 
 @dataclass
@@ -87,17 +88,8 @@ def read_project(config_file: Path) -> Project:
         p = Path(str(value or default))
         return p if p.is_absolute() else here / p
 
-    settings = Settings(
-        name=str(data.get("site_name") or ""),
-        url=str(data.get("site_url") or ""),
-        author=str(options.get("cite_author") or data.get("site_author") or ""),
-        csl=path(options["csl"], "") if options.get("csl") else DEFAULT_STYLE,
-        export=bool(options.get("export", True)),
-        semantic_search=bool(options.get("semantic_search", True)),
-        use_directory_urls=bool(data.get("use_directory_urls", True)),
-        printable=bool(options.get("printable", True)),
-        printable_pdf=bool(options.get("printable_pdf", False)),
-    )
+    csl = path(options["csl"], "") if options.get("csl") else DEFAULT_STYLE
+    settings = project_settings(data, options, csl)
     for name, value in (("corpus", options.get("corpus")), ("bibliography", options.get("bibliography"))):
         if value is not None and not isinstance(value, str):
             raise KBError(f"{config_file}: kb plugin option '{name}' must be a path")
@@ -110,59 +102,75 @@ def read_project(config_file: Path) -> Project:
     )
 
 
-def builder_config(config: str, site: Site, csl: Path, out: Path) -> str:
-    """The project's ``mkdocs.yml`` text made to build OUT without the kb plugin."""
+def builder_yaml(config: str, built: BuilderConfig) -> str:
+    """The project's ``mkdocs.yml`` text made to build OUT without the kb plugin (``built``:
+    what the plugin would set)."""
     if not _KB_PLUGIN_RE.search(config):
         raise KBError("mkdocs.yml has no '  - kb:' plugin block to replace")
     config = _KB_PLUGIN_RE.sub("", config, count=1)
-    config = re.sub(r"^docs_dir:.*$", "docs_dir: docs", config, count=1, flags=re.MULTILINE)
+    config = re.sub(r"^docs_dir:.*$", f"docs_dir: {DOCS}", config, count=1, flags=re.MULTILINE)
     config = re.sub(r"^theme:[ \t]*\n", "theme:\n  custom_dir: theme\n", config, count=1, flags=re.MULTILINE)
-    citations = (
-        # absolute: Python-Markdown extensions read paths from the builder's working folder
-        f"  - {CITATIONS_EXTENSION}:\n      bibliography: {json.dumps(str(out / 'bibliography.bib'))}\n"
-        f"      csl: {json.dumps(str(out / csl.name))}\n"
-        "      bibliography_url: /bibliography.md\n"
-    )
-    config = _CITATIONS_RE.sub(citations, config, count=1) if _CITATIONS_RE.search(config) else config
-    abbr = "  - abbr:\n      glossary: " + json.dumps(abbr_glossary(site.abbreviations), ensure_ascii=False) + "\n"
-    config = _ABBR_RE.sub(abbr, config, count=1)
-    if site.ask_page:  # the theme override's header links to the search page
-        ask = site.ask_page
+    for name in built.extensions:
+        config = _with_extension(config, name, built)
+    for key, value in built.extra.items():
         extra = re.search(r"^extra:[ \t]*\n", config, flags=re.MULTILINE)
-        config = (config[: extra.end()] + f"  kb_ask: {ask}\n" + config[extra.end():]) if extra else (
-            config.rstrip("\n") + f"\n\nextra:\n  kb_ask: {ask}\n")
-    # JSON is YAML: the nav's titles and the glossary's texts are kept exactly
-    return config.rstrip("\n") + "\n\nnav: " + json.dumps(site.nav, ensure_ascii=False) + "\n"
+        line = f"  {key}: {json.dumps(value)}\n"
+        config = (config[: extra.end()] + line + config[extra.end():]) if extra else (
+            config.rstrip("\n") + f"\n\nextra:\n{line}")
+    if built.nav is not None:  # JSON is YAML: the nav's titles are kept exactly
+        config = config.rstrip("\n") + "\n\nnav: " + json.dumps(built.nav, ensure_ascii=False) + "\n"
+    return config
 
 
-def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, csl: Path) -> Written:
+def _with_extension(config: str, name: str, built: BuilderConfig) -> str:
+    """``config`` with extension ``name`` in its ``markdown_extensions``, its options the project's
+    with the builder's set over them (JSON is YAML: texts and paths are kept exactly)."""
+    block_re = re.compile(r"^  - " + re.escape(name) + r"(?::[ \t]*\n(?:      .*\n)*|[ \t]*\n)", re.MULTILINE)
+    found = block_re.search(config)
+    current: dict[str, object] = {}
+    if found is not None:
+        parsed = yaml.load(found.group(0), Loader=_Loader)
+        if isinstance(parsed, list) and parsed and isinstance(parsed[0], dict):
+            current = dict(parsed[0].get(name) or {})
+    options = extension_options(built, name, current)
+    block = f"  - {name}:\n" + "".join(f"      {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in options.items())
+    if found is not None:
+        return config[: found.start()] + block + config[found.end():]
+    section = re.search(r"^markdown_extensions:[ \t]*\n", config, flags=re.MULTILINE)
+    if section is None:
+        return config.rstrip("\n") + "\n\nmarkdown_extensions:\n" + block
+    return config[: section.end()] + block + config[section.end():]
+
+
+def write_site(site: Site, out: Path, root: Path, docs_dir: Path, config: str, settings: Settings) -> Written:
     """Write the site step's output to ``out`` (see the module docstring)."""
     from ..problems import display_path
 
+    csl = settings.csl
     if out.is_dir() and any(out.iterdir()) and not (out / MARK).exists():
         raise KBError(f"{out}: not empty and not made by kb site render (its files would be removed): "
                       "choose a new or empty folder")
     wanted: dict[str, bytes] = {MARK: b"Made by kb site render: files here are replaced and removed.\n"}
     for page in site.pages:
-        wanted[f"docs/{page.src_uri}"] = page.markdown.encode("utf-8")
+        wanted[f"{DOCS}/{page.src_uri}"] = page.markdown.encode("utf-8")
     for src_uri, text in site.files.items():
-        wanted[f"docs/{src_uri}"] = text.encode("utf-8")
+        wanted[f"{DOCS}/{src_uri}"] = text.encode("utf-8")
     if docs_dir.is_dir():
         for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
             rel = path.relative_to(docs_dir).as_posix()
             if path.suffix == ".md":
-                text = path.read_text(encoding="utf-8-sig")
-                body = docs_page_markdown(text, site.corpus, rel)
-                marker = f"{page_marker(rel)}\n{source_marker(display_path(path, root), 1)}\n"
-                wanted[f"docs/{rel}"] = after_front_matter(body, marker).encode("utf-8")
+                text = docs_page_text(path.read_text(encoding="utf-8-sig"), site, rel, display_path(path, root))
+                wanted[f"{DOCS}/{rel}"] = text.encode("utf-8")
             else:
-                wanted[f"docs/{rel}"] = path.read_bytes()
-    for path in sorted(THEME_DIR.rglob("*.html")):
-        wanted[f"theme/{path.relative_to(THEME_DIR).as_posix()}"] = path.read_bytes()
+                wanted[f"{DOCS}/{rel}"] = path.read_bytes()
+    # absolute: Python-Markdown extensions read paths from the builder's working folder
+    built = builder_config(site, settings, out.resolve() / "bibliography.bib", out.resolve() / csl.name)
+    for path in sorted(built.theme_dir.rglob("*.html")):
+        wanted[f"theme/{path.relative_to(built.theme_dir).as_posix()}"] = path.read_bytes()
     wanted["bibliography.bib"] = site.bibliography.path.read_bytes()
     wanted[csl.name] = csl.read_bytes()
-    wanted["mkdocs.yml"] = builder_config(config, site, csl, out.resolve()).encode("utf-8")
-    return sync_folder(out, wanted, keep=("site", ".cache", SEARCH_FOLDER))
+    wanted["mkdocs.yml"] = builder_yaml(config, built).encode("utf-8")
+    return sync_folder(out, wanted, keep=("site", ".cache", *STATIC))
 
 
 def sync_folder(out: Path, wanted: dict[str, bytes], keep: tuple[str, ...] = ()) -> Written:
@@ -193,4 +201,4 @@ def sync_folder(out: Path, wanted: dict[str, bytes], keep: tuple[str, ...] = ())
     return done
 
 
-__all__ = ["Project", "Written", "builder_config", "read_project", "sync_folder", "write_site"]
+__all__ = ["DOCS", "Project", "Written", "builder_yaml", "read_project", "sync_folder", "write_site"]

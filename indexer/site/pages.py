@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import yaml
 
@@ -26,6 +27,11 @@ def front_matter(data: dict[str, object]) -> str:
     """A YAML front matter block."""
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{dumped}---\n"
+
+
+def page_head(title: str, intro: str) -> list[str]:
+    """The first lines of a generated index page: front matter, the heading, the introduction."""
+    return [front_matter({"title": title}), f"# {md_text(title)}", "", intro, ""]
 
 
 def _folded(text: str) -> str:
@@ -66,48 +72,75 @@ def theme_target(theme: str, by_id: dict[str, Entry]) -> str:
     return page_link(page) if page is not None and page.kind == "theme" else f"/findings/index.md#{theme}"
 
 
-def _meta_items(entry: Entry, by_id: dict[str, Entry] | None = None) -> list[str]:
-    """``**Label:** value`` lines for the fields of the entry's kind."""
+@dataclass(frozen=True)
+class Fact:
+    """One field of an entry's kind as readers see it (``Date: 16 November 1989``): the one list
+    of them, which the entry's page (Markdown) and the printable edition (HTML) each format."""
+
+    key: str  # the front-matter field
+    label: str
+    values: tuple[str, ...]  # plain text
+    strong: bool = False  # the value in bold (dates, an abbreviation)
+
+
+def entry_facts(entry: Entry) -> list[Fact]:
+    """The fields of the entry's kind, in the order shown (themes apart: each view links them)."""
     m = entry.meta
+
+    def fact(key: str, label: str, *values: str, strong: bool = False) -> list[Fact]:
+        shown = tuple(v for v in values if v)
+        return [Fact(key, label, shown, strong)] if shown else []
+
+    def field_text(key: str) -> str:
+        return str(m.get(key) or "")
+
+    def date(key: str) -> str:
+        return format_date(str(m[key])) if m.get(key) else ""
+
+    if entry.kind == "event":
+        return [
+            *fact("date", "Date", date("date"), strong=True),
+            *fact("event_type", "Type", event_type_label(field_text("event_type")) if m.get("event_type") else ""),
+            *fact("jurisdiction", "Jurisdiction", field_text("jurisdiction")),
+        ]
+    if entry.kind == "term":
+        return [*fact("abbreviation", "Abbreviation", field_text("abbreviation"), strong=True),
+                *fact("also_known_as", "Also known as", *shown_names(entry))]
+    if entry.kind == "case-study":
+        return [
+            *fact("place", "Place", field_text("place")),
+            *fact("setting", "Setting", field_text("setting")),
+            *fact("year", "Year", date("year"), strong=True),
+            *fact("partners", "Partners", *(str(p) for p in m.get("partners") or ())),
+        ]
+    if entry.kind == "strategy":
+        heading = field_text("heading")
+        return [
+            *fact("domain", "Domain", schema.STRATEGY_DOMAINS.get(field_text("domain"), "")),
+            *fact("heading", "Under", heading if _folded(heading) != _folded(entry.title) else ""),
+        ]
+    if entry.kind == "procedure":
+        return fact("applies_to", "Applies to", field_text("applies_to"))
+    if entry.kind == "source":
+        return fact("year", "Date", date("year"), strong=True)
+    return []
+
+
+def _meta_items(entry: Entry, by_id: dict[str, Entry] | None = None) -> list[str]:
+    """``**Label:** value`` lines: the entry's kind, its themes, the fields of its kind."""
     items = [f"**{kind_label(entry.kind)}**"]
-    themes = schema.finding_themes(m) if entry.kind == "finding" else ()
+    themes = schema.finding_themes(entry.meta) if entry.kind == "finding" else ()
     if themes:
         named = [f"[{md_text(schema.FINDING_THEMES[t])}]({theme_target(t, by_id or {})})" for t in themes]
         items.append(("Themes: " if len(named) > 1 else "Theme: ") + " · ".join(named))
-    elif entry.kind == "event":
-        if m.get("date"):
-            items.append(f"Date: **{format_date(m['date'])}** ([on the timeline](/timeline/index.md#{entry.id}))")
-        if m.get("event_type"):
-            items.append(f"Type: {md_text(event_type_label(m['event_type']))}")
-        if m.get("jurisdiction"):
-            items.append(f"Jurisdiction: {md_text(m['jurisdiction'])}")
-    elif entry.kind == "term":
-        if m.get("abbreviation"):
-            items.append(f"Abbreviation: **{md_text(m['abbreviation'])}**")
-        names = shown_names(entry)
-        if names:
-            items.append("Also known as: " + ", ".join(md_text(a) for a in names))
-    elif entry.kind == "case-study":
-        for name, label in (("place", "Place"), ("setting", "Setting")):
-            if m.get(name):
-                items.append(f"{label}: {md_text(m[name])}")
-        if m.get("year"):
-            items.append(f"Year: **{format_date(m['year'])}**")
-        if m.get("partners"):
-            items.append("Partners: " + ", ".join(md_text(p) for p in m["partners"]))
-    elif entry.kind == "strategy":
-        domain = m.get("domain")
-        if domain in schema.STRATEGY_DOMAINS:
-            items.append(
-                f"Domain: [{md_text(schema.STRATEGY_DOMAINS[domain])}](/strategies/index.md#{domain})"
-            )
-        heading = str(m.get("heading") or "")
-        if heading and _folded(heading) != _folded(entry.title):
-            items.append(f"Under: {md_text(heading)}")
-    elif entry.kind == "procedure" and m.get("applies_to"):
-        items.append(f"Applies to: {md_text(m['applies_to'])}")
-    elif entry.kind == "source" and m.get("year"):
-        items.append(f"Date: **{format_date(m['year'])}**")
+    for fact in entry_facts(entry):
+        text = ", ".join(md_text(v) for v in fact.values)
+        text = f"**{text}**" if fact.strong else text
+        if fact.key == "domain":
+            text = f"[{text}](/strategies/index.md#{entry.meta['domain']})"
+        elif fact.key == "date":
+            text += f" ([on the timeline](/timeline/index.md#{entry.id}))"
+        items.append(f"{fact.label}: {text}")
     return items
 
 
@@ -157,15 +190,11 @@ def findings_index(findings: list[Entry], themes: Iterable[Entry] = ()) -> str:
     """Findings by theme, in the themes' reading order; a finding of several themes is listed
     under each. A theme with a page (``themes``) links to it, with its summary."""
     pages = {t.id: t for t in themes if t.kind == "theme"}
-    lines = [
-        front_matter({"title": "Findings"}),
-        "# Findings",
-        "",
+    lines = page_head("Findings", (
         "What the literature says about multi-agency working, theme by theme. Each finding "
         "cites the studies it rests on; follow a citation to its full reference. A finding "
-        "that belongs to more than one theme is listed under each.",
-        "",
-    ]
+        "that belongs to more than one theme is listed under each."
+    ))
     for theme, label in schema.FINDING_THEMES.items():
         group = by_title(f for f in findings if theme in schema.finding_themes(f.meta))
         if not group:
@@ -179,14 +208,10 @@ def findings_index(findings: list[Entry], themes: Iterable[Entry] = ()) -> str:
 
 def strategies_index(strategies: list[Entry]) -> str:
     """Practice strategies by domain of Table 5.1, then by the heading they sit under."""
-    lines = [
-        front_matter({"title": "Practice strategies"}),
-        "# Practice strategies",
-        "",
+    lines = page_head("Practice strategies", (
         "Ways of making multi-agency work succeed, by the domains of Atkinson, Jones and "
-        "Lamont's review (Table 5.1), and practical tools and templates.",
-        "",
-    ]
+        "Lamont's review (Table 5.1), and practical tools and templates."
+    ))
     for domain, label, group in grouped(strategies, "domain", schema.STRATEGY_DOMAINS):
         lines += [f"## {md_text(label)} {{#{domain}}}", ""]
         headings: dict[str, list[Entry]] = {}
@@ -201,7 +226,7 @@ def strategies_index(strategies: list[Entry]) -> str:
 
 def simple_index(title: str, intro: str, entries: list[Entry]) -> str:
     """A titled page listing entries alphabetically with their summaries."""
-    lines = [front_matter({"title": title}), f"# {md_text(title)}", "", intro, ""]
+    lines = page_head(title, intro)
     lines += entry_list(by_title(entries)) if entries else ["*No entries yet.*"]
     return "\n".join([*lines, ""])
 
@@ -221,21 +246,18 @@ def sources_list(sources: list[Entry]) -> str:
 def sources_index(sources: list[Entry], about_page: bool = True) -> str:
     """The source overviews' index (``about_page``: the site has the hand-written "About the sources")."""
     about = " [About the sources](/about-sources.md) explains what they are and their limits." if about_page else ""
-    lines = [
-        front_matter({"title": "Sources"}),
-        "# Sources",
-        "",
-        "One overview per source document the knowledge base is built from." + about,
-        "",
-        sources_list(sources),
-    ]
+    lines = page_head("Sources", "One overview per source document the knowledge base is built from." + about)
+    lines += [sources_list(sources)]
     return "\n".join(lines)
 
 
 __all__ = [
+    "Fact",
+    "entry_facts",
     "entry_page",
     "event_type_label",
     "findings_index",
+    "page_head",
     "page_link",
     "shown_names",
     "simple_index",

@@ -25,8 +25,8 @@ from ..corpus import schema
 from ..corpus.entries import Corpus, Entry
 from .bibliography_page import is_unidentified, reader_note, unidentified_description
 from .glossary import _sort_key
-from .markup import by_title, format_date, kind_label
-from .pages import event_type_label, shown_names
+from .markup import by_title, kind_label
+from .pages import entry_facts
 from .printable_render import Renderer, anchor
 from .timeline import event_sort_key
 
@@ -82,37 +82,17 @@ def parts_of(corpus: Corpus) -> list[Part]:
 
 
 def meta_line(entry: Entry, themes: dict[str, str]) -> str:
-    """The entry's kind and fields, as one line of text (HTML)."""
-    m = entry.meta
+    """The entry's kind and fields (``pages.entry_facts``, as on its page), as one line of HTML."""
     bits = [kind_label(entry.kind)]
-    if entry.kind == "finding":
-        named = schema.finding_themes(m)
-        if len(named) > 1:
-            links = [f'<a href="#theme-{t}">{_e(themes.get(t, schema.FINDING_THEMES[t]))}</a>' for t in named]
-            bits.append("themes: " + ", ".join(links))
-    elif entry.kind == "event":
-        if m.get("date"):
-            bits.append(_e(format_date(str(m["date"]))))
-        if m.get("event_type"):
-            bits.append(_e(event_type_label(str(m["event_type"]))))
-        if m.get("jurisdiction"):
-            bits.append(_e(m["jurisdiction"]))
-    elif entry.kind == "term":
-        if m.get("abbreviation"):
-            bits.append(f"abbreviation: <b>{_e(m['abbreviation'])}</b>")
-        names = shown_names(entry)
-        if names:
-            bits.append("also known as: " + ", ".join(_e(n) for n in names))
-    elif entry.kind == "case-study":
-        bits += [_e(m[k]) for k in ("place", "setting") if m.get(k)]
-        if m.get("year"):
-            bits.append(_e(format_date(str(m["year"]))))
-        if m.get("fictional"):
-            bits.append("a fictional teaching scenario")
-    elif entry.kind == "procedure" and m.get("applies_to"):
-        bits.append(f"applies to: {_e(m['applies_to'])}")
-    elif entry.kind == "source" and m.get("year"):
-        bits.append(_e(format_date(str(m["year"]))))
+    named = schema.finding_themes(entry.meta) if entry.kind == "finding" else ()
+    if len(named) > 1:
+        links = [f'<a href="#theme-{t}">{_e(themes.get(t, schema.FINDING_THEMES[t]))}</a>' for t in named]
+        bits.append("themes: " + ", ".join(links))
+    for fact in entry_facts(entry):
+        text = ", ".join(_e(v) for v in fact.values)
+        bits.append(f"{fact.label}: " + (f"<b>{text}</b>" if fact.strong else text))
+    if entry.kind == "case-study" and entry.meta.get("fictional"):
+        bits.append("a fictional teaching scenario")
     return " · ".join(bits)
 
 

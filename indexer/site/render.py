@@ -38,9 +38,10 @@ from ..problems import Problem, display_path
 from . import export_assets
 from . import nav as site_nav
 from .bibliography_page import bibliography_page, cited_in
+from .edit_links import EditLinks
 from .gallery import gallery_page
 from .glossary import abbreviation_map
-from .markup import md_text, page_marker
+from .markup import md_text, page_marker, source_marker
 from .pages import entry_page, findings_index, simple_index, sources_index, sources_list, strategies_index
 from .themes import theme_page
 from .timeline import timeline_page
@@ -66,6 +67,9 @@ class Settings:
     use_directory_urls: bool = True
     printable: bool = True  # the printable edition, print/index.html
     printable_pdf: bool = False  # and its PDF (about 95 s: off unless asked for)
+    nav: bool = True  # the builder's nav is the site step's (``indexer.site.nav``)
+    abbreviations: bool = True  # the glossary's abbreviations shown on hover on every page
+    edit: EditLinks = field(default_factory=EditLinks)  # "Edit this page" (off without edit_uri)
 
     def site_info(self) -> export_assets.SiteInfo:
         author = self.author or f"Editors of {self.name}"
@@ -123,6 +127,24 @@ def docs_page_markdown(markdown: str, corpus: Corpus, src_uri: str) -> str:
         listing = relative_links(sources_list(corpus.of_kind("source")), src_uri)
         markdown = markdown.replace(SOURCES_MARKER, listing)
     return markdown
+
+
+def docs_page_body(body: str, site: Site, src_uri: str, shown: str, first_line: int) -> str:
+    """A hand-written page's body (its front matter taken off; it starts at ``first_line`` of the
+    file ``shown``) as the site builds it: the page marker and the source marker (the citations
+    extension names the page, the file and its lines), then the body with its generated parts."""
+    marked = f"{page_marker(src_uri)}\n{source_marker(shown, first_line)}\n"
+    return marked + docs_page_markdown(body, site.corpus, src_uri)
+
+
+def docs_page_text(text: str, site: Site, src_uri: str, shown: str) -> str:
+    """A hand-written page's whole file (front matter kept) as a builder reads it: the same body
+    as ``docs_page_body`` gives the plugin (the blank lines after the front matter dropped, as
+    MkDocs drops them)."""
+    front = _front_matter_end(text)
+    body = text[front:].lstrip("\n")
+    first_line = text[: len(text) - len(body)].count("\n") + 1
+    return text[:front] + docs_page_body(body, site, src_uri, shown, first_line)
 
 
 def render_site(
@@ -184,11 +206,12 @@ def render_site(
 
         add(SEARCH_PAGE, search_page("../" if settings.use_directory_urls else ""))
         site.ask_page = "ask/" if settings.use_directory_urls else "ask.html"
-    site.pages = [
-        Page(p.src_uri, after_front_matter(relative_links(p.markdown, p.src_uri), page_marker(p.src_uri) + "\n"),
-             p.source)
-        for p in pages.values()
-    ]
+    edit_dir = docs_dir if docs_dir is not None else root / "docs"
+    for p in pages.values():
+        markdown = relative_links(p.markdown, p.src_uri)
+        if settings.edit.on:  # "" for a page with no file of its own: no edit link
+            markdown = with_meta(markdown, "kb_edit_url", settings.edit.url(p.source, edit_dir) if p.source else "")
+        site.pages.append(Page(p.src_uri, after_front_matter(markdown, page_marker(p.src_uri) + "\n"), p.source))
     site.nav = site_nav.build_nav(entries, docs_pages)
     return site
 
@@ -216,17 +239,23 @@ def _add_exports(site: Site, entries: list[Entry], pages: dict[str, Page], setti
         blocks = export_assets.export_control(refs, links) + export_assets.cite_box(page_ref, harvard, info)
         head = export_assets.highwire_meta(page_ref, info, entry.tags)
         page = pages[src_uri]
-        markdown = _with_head(page.markdown, head)
+        # the page's <head> additions, read by the theme override
+        markdown = with_meta(page.markdown, "kb_head", head)
         # "@" as an entity: the BibTeX shown (``@misc{...``) is not a citation to the citations extension
         html_blocks = export_assets.with_abbreviations(blocks, site.abbreviations).replace("@", "&#64;")
         markdown += "\n\n" + html_blocks + "\n"
         pages[src_uri] = Page(src_uri, markdown, page.source)
 
 
+def _front_matter_end(markdown: str) -> int:
+    """Where ``markdown``'s front matter ends (0 when it has none)."""
+    end = markdown.find("\n---\n", 4) if markdown.startswith("---\n") else -1
+    return end + 5 if end >= 0 else 0
+
+
 def after_front_matter(markdown: str, insert: str) -> str:
     """``markdown`` with ``insert`` placed just after its front matter (at the start when it has none)."""
-    end = markdown.find("\n---\n", 4) if markdown.startswith("---\n") else -1
-    at = end + 5 if end >= 0 else 0
+    at = _front_matter_end(markdown)
     return markdown[:at] + insert + markdown[at:]
 
 
@@ -235,13 +264,13 @@ def docs_pages(docs_dir: Path) -> list[str]:
     return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
 
 
-def _with_head(markdown: str, head: str) -> str:
-    """The page's front matter with ``kb_head``: HTML for ``<head>``, read by the theme override."""
+def with_meta(markdown: str, key: str, value: str) -> str:
+    """The page's front matter with ``key: value`` first (a front matter made when it has none)."""
     import json
 
-    assert markdown.startswith("---\n"), "generated pages start with front matter"
-    # JSON is YAML: the HTML is kept exactly, whatever characters it holds
-    return "---\nkb_head: " + json.dumps(head, ensure_ascii=False) + "\n" + markdown[4:]
+    # JSON is YAML: the text is kept exactly, whatever characters it holds
+    line = f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
+    return "---\n" + line + markdown[4:] if _front_matter_end(markdown) else f"---\n{line}---\n{markdown}"
 
 
 def tags_page(tags: dict[str, str]) -> str:
@@ -265,10 +294,13 @@ __all__ = [
     "Settings",
     "Site",
     "after_front_matter",
+    "docs_page_body",
     "docs_page_markdown",
+    "docs_page_text",
     "docs_pages",
     "page_url",
     "relative_links",
     "render_site",
     "tags_page",
+    "with_meta",
 ]

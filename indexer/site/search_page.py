@@ -43,6 +43,7 @@ hide:
 </details>
 </form>
 <p id="kb-search-status" class="kb-search__status" role="status" aria-live="polite">Loading the index…</p>
+<button type="button" id="kb-search-meaning" class="md-button kb-search__meaning" hidden>Search by meaning</button>
 <p class="kb-search__export" hidden>Export these results' references:
 <button type="button" class="md-button" data-format="bibtex">BibTeX</button>
 <button type="button" class="md-button" data-format="ris">RIS</button></p>
@@ -55,8 +56,10 @@ hide:
 <script type="module" src="{assets}page.js"></script>
 
 Everything runs on this device: your query is never sent anywhere. Words are matched at
-once; the meaning-based search loads a small language model (about 25 MB, once) when you
-first search, and then ranks passages by meaning and words together, as `kb search` does.
+once; the meaning-based search loads a small language model (tens of megabytes, once) when
+you first search (on a phone, or with data saving on, when you ask for it), and then ranks
+passages by meaning and words together, as `kb search` does. The address of a search
+(`ask/?q=...`) can be shared or bookmarked.
 """
 
 

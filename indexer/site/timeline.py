@@ -15,7 +15,7 @@ from collections import Counter
 
 from ..corpus.entries import Entry
 from .markup import attr, format_date, kind_label, link, md_text
-from .pages import event_type_label, front_matter
+from .pages import event_type_label, page_head
 
 
 def event_sort_key(entry: Entry) -> tuple[str, str]:
@@ -109,15 +109,11 @@ def event_block(entry: Entry, by_id: dict[str, Entry]) -> list[str]:
 def timeline_page(events: list[Entry], by_id: dict[str, Entry]) -> str:
     """The whole timeline page (Markdown with HTML blocks)."""
     ordered = sorted(events, key=event_sort_key)
-    lines = [
-        front_matter({"title": "Timeline"}),
-        "# Timeline",
-        "",
+    lines = page_head("Timeline", (
         "Acts, green and white papers, guidance, reports, inquiries and programmes that shaped "
         "multi-agency working with young children and families in England, oldest first. "
-        "Each event links to its page and to the entries it bears on.",
-        "",
-    ]
+        "Each event links to its page and to the entries it bears on."
+    ))
     if not ordered:
         return "\n".join([*lines, "*No events yet.*", ""])
     decades = by_decade(ordered)

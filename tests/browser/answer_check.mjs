@@ -1,5 +1,6 @@
 // The Ask page's cards and extractive answer in Debian's chromium (playwright-core), through
-// the DOM contract (docs/search.md): [data-kb-results] (data-kb-state, data-kb-mode),
+// the DOM contract (docs/search.md), inside the page's #kb-search (the header's box has its own
+// [data-kb-results]): [data-kb-results] (data-kb-state, data-kb-mode),
 // [data-kb-result], [data-kb-answer], [data-kb-answer-sentence].
 //
 //   node tests/browser/answer_check.mjs CONFIG.json
@@ -10,7 +11,7 @@
 // showed, console errors, requests to another host.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchChromium } from "./harness.mjs";
+import { guardOrigin, launchChromium } from "./harness.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const origin = new URL(config.base).origin;
@@ -20,12 +21,7 @@ const report = { queries: [], external, consoleErrors };
 
 const { context, close } = await launchChromium(config.chromium);
 try {
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === "data:" || url.protocol === "blob:" || url.origin === origin) return route.continue();
-    external.push(route.request().url());
-    return route.abort();
-  });
+  await guardOrigin(context, origin, external);
   const page = context.pages()[0] || (await context.newPage());
   page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(msg.text()));
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
@@ -43,7 +39,7 @@ try {
     await page.fill("#kb-search-query", query);
     await page.waitForFunction(
       (q) => {
-        const results = document.querySelector("[data-kb-results]");
+        const results = document.querySelector("#kb-search [data-kb-results]");
         const last = window.kbSearch.state.last;
         return last && last.expansion.query === q.trim().split(/\s+/).join(" ") && results.dataset.kbState === "done";
       },
@@ -51,12 +47,12 @@ try {
       { timeout: 60000 },
     );
     const seen = await page.evaluate(() => {
-      const results = document.querySelector("[data-kb-results]");
+      const results = document.querySelector("#kb-search [data-kb-results]");
       const answer = document.querySelector("[data-kb-answer]");
       return {
         state: results.dataset.kbState,
         mode: results.dataset.kbMode,
-        cards: [...document.querySelectorAll("[data-kb-result]")].map((r) => ({
+        cards: [...document.querySelectorAll("#kb-search [data-kb-result]")].map((r) => ({
           id: r.dataset.id, title: r.dataset.title, section: r.dataset.section, url: r.dataset.url,
           text: r.textContent, marks: r.querySelectorAll("mark").length,
         })),

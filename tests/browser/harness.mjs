@@ -47,3 +47,18 @@ export async function launchChromium(executablePath) {
   }
   return { context, close };
 }
+
+// Aborts (and records in `external`) every request that would leave `origin`.
+export async function guardOrigin(context, origin, external) {
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === "data:" || url.protocol === "blob:" || url.origin === origin) return route.continue();
+    external.push(route.request().url());
+    return route.abort();
+  });
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
+}

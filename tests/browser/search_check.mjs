@@ -8,7 +8,7 @@
 // every request made (path and when), and any request to another host (aborted).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { assert, launchChromium, makeChecks } from "./harness.mjs";
+import { assert, guardOrigin, launchChromium, makeChecks, median } from "./harness.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const base = config.base;
@@ -21,10 +21,6 @@ const consoleErrors = [];
 const report = { checks, external, requests, consoleErrors };
 
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
-};
 
 // the model's files (vendor/stemmer* belongs to the word matches, loaded with the index)
 const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/(?!stemmer)|vectors\.bin|embed\.js)/.test(r.url));
@@ -32,12 +28,7 @@ const modelFiles = (list) => list.filter((r) => /\/kb-search\/(model\/|vendor\/(
 const { context, close: closeBrowser } = await launchChromium(config.chromium);
 const started = Date.now();
 try {
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === "data:" || url.protocol === "blob:" || url.origin === origin) return route.continue();
-    external.push(route.request().url());
-    return route.abort();
-  });
+  await guardOrigin(context, origin, external);
   const page = context.pages()[0] || (await context.newPage());
   page.on("request", (request) => {
     const url = new URL(request.url());

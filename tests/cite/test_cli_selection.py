@@ -5,33 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
+from kb_cli import run
 
 from indexer.cite.evidence import entry_rows, sentences_with_spans, to_csv
 from indexer.cite.labels import citation_labels
-from indexer.cli import main
 from indexer.corpus.bibliography import load_bibliography
 from indexer.corpus.citations import parse_citations
 from indexer.corpus.entries import load_corpus
-
-REPO = Path(__file__).resolve().parents[2]
-SITE_FIXTURE = REPO / "tests" / "fixtures" / "site"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(SITE_FIXTURE / "corpus", root / "corpus")
-    shutil.copy(SITE_FIXTURE / "bibliography.bib", root / "bibliography.bib")
-    return root
-
-
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, list(args))
 
 
 def keys_of(bibtex: str) -> list[str]:

@@ -4,7 +4,7 @@ An entry body is Markdown only (``indexer/corpus/html_rules.py``): raw HTML, lin
 runs or embeds (``javascript:``, ``data:``...), images from another host, attribute lists setting
 anything but ids and classes, and snippet includes are errors of ``kb check`` at their line,
 and so of ``mkdocs build --strict`` (the plugin runs the same check). Text in front matter is
-not an error: it is escaped where it is shown (checked by ``tests/site/test_hostile_site.py``).
+not an error: it is escaped where it is shown (checked by ``tests/site/test_hostile_browser.py`` and ``tests/site/test_hostile_fixture.py``).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def _same_site(a: Path, b: Path) -> None:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("render")
-    project = make_project(root / "project", edit_uri=None)
+    project = make_project(root / "project")  # with edit_uri: the edit links are compared too
     plugin = build(project, root / "plugin-site")
     assert plugin.returncode == 0, plugin.output
     out = root / "rendered"
@@ -72,6 +72,17 @@ def test_render_step_and_plain_mkdocs_give_the_plugins_site(builds: dict[str, Pa
     assert 'class="citation-ref"' in finding and 'href="../../bibliography/#' in finding  # relative, resolved
     assert 'name="citation_title"' in finding  # the theme override put the page's meta tags in <head>
     assert "Cite this page" in finding
+
+
+def test_edit_links_open_the_corpus_file_both_ways(builds: dict[str, Path]) -> None:
+    """The site step gives each generated page its edit link (the corpus file's, none for an
+    index page); plain MkDocs gives a hand-written page its own, as the plugin's build does."""
+    for site in (builds["plugin"], builds["rendered"]):
+        finding = (site / "findings" / "co-location-what-it-achieves" / "index.html").read_text(encoding="utf-8")
+        assert 'href="https://example.org/kb/edit/main/corpus/findings/co-location-what-it-achieves.md"' in finding
+        assert "/edit/main/" not in (site / "findings" / "index.html").read_text(encoding="utf-8")
+        about = (site / "about-sources" / "index.html").read_text(encoding="utf-8")
+        assert 'href="https://example.org/kb/edit/main/docs/about-sources.md"' in about
 
 
 def test_generated_links_are_relative(builds: dict[str, Path]) -> None:

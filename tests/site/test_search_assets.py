@@ -108,7 +108,8 @@ def test_header_link_is_the_theme_override() -> None:
 
     header = (THEME_DIR / "partials" / "header.html").read_text(encoding="utf-8")
     link = header.index('class="md-header__button kb-search-link"')
-    assert link < header.index('for="__search"')  # before Material's own search button
+    assert header.index('include "partials/kb-box.html"') < link  # after the project's own search box
+    assert "material/search" not in header and "partials/search.html" not in header  # no Material search
     assert "{{ config.extra.kb_ask | url }}" in header  # relative to the page
     assert ">Ask</span>" in header and 'aria-label="Ask: search the passages and their sources"' in header  # the visible label in the name
 

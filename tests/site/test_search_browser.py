@@ -222,6 +222,9 @@ def test_every_page_links_to_the_search(search_site: SearchSite) -> None:
     ]:
         html = (site / page).read_text(encoding="utf-8")
         assert f'<a href="{href}" class="md-header__button kb-search-link"' in html, page
+        assert 'id="kb-box-q"' in html and 'type="search"' in html and "data-kb-results" in html, page
+        assert "md-search" not in html and "search_index.json" not in html, page  # no Material search
+    assert not (site / "search" / "search_index.json").exists()  # Material's lunr index is gone
     page = (site / "ask" / "index.html").read_text(encoding="utf-8")
     assert 'src="../kb-search/page.js"' in page and 'data-assets="../kb-search/"' in page
     document = json.loads((site / "kb-search" / "index.json").read_text(encoding="utf-8"))
@@ -286,3 +289,88 @@ def test_ask_page_shows_the_answer_above_cards_grouped_by_entry(
     (test_output / "answer-browser.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     for name in ("answer-desktop", "answer-mobile", "answer-none-desktop"):
         assert (screenshots / f"{name}.png").stat().st_size > 10_000, name
+
+
+HEADER_SCRIPT = REPO / "tests" / "browser" / "header_check.mjs"
+QUERY_SETS = {name: REPO / "tests" / "queries" / f"{name}_queries.json" for name in ("project", "dev", "paraphrase")}
+#: queries no search should fail on: empty, blank, very long, emoji, Arabic, Chinese
+BAD_QUERIES = ["", "   ", ("co-location achieves " * 500)[:10_000], "🙂🚀👶", "ما هو العمل المشترك بين الوكالات",
+               "多机构合作有什么好处"]
+WORD_INDEX_LIMIT = 500_000  # bytes, gzip as a static host serves it
+
+
+def _success_at_1(rows: list[dict[str, object]], key: str) -> float:
+    return sum(1 for r in rows if r[key] == 1) / len(rows)
+
+
+def _mrr(rows: list[dict[str, object]], key: str) -> float:
+    return sum(1 / r[key] for r in rows if isinstance(r[key], int) and r[key] > 0) / len(rows)
+
+
+def test_header_box_in_chromium(search_site: SearchSite, served_subpath: str, tmp_path: Path, test_output: Path) -> None:
+    """The search box in every page's header, through the DOM contract (docs/search.md): nothing
+    of the search before it is focused, the word index and stemmer only on focus (<= 500 KB
+    gzip), word results at once, hybrid results when the model is ready, the keyboard (S, /,
+    arrows, Enter, Escape), the page a result opens marking the words, bad input, the model
+    failing to load, Save-Data and a phone (the model on an explicit choice), locality under a
+    sub-path, and the quality floor of word results through the box."""
+    node = _require_tools()
+    assert search_site.returncode == 0, search_site.output
+    shots = test_output / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    queries = [
+        {"id": q["id"], "q": q["q"], "all": q["all"], "set": name}
+        for name, path in QUERY_SETS.items()
+        for q in json.loads(path.read_text(encoding="utf-8"))["queries"]
+    ]
+    config = {
+        "base": served_subpath, "out": str(shots), "chromium": CHROMIUM,
+        "page": "findings/co-location-what-it-achieves/", "query": "what does co-location achieve",
+        "queries": queries, "bad": BAD_QUERIES,
+    }
+    config_path = tmp_path / "header.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run([node, str(HEADER_SCRIPT), str(config_path)], cwd=REPO, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr or done.stdout
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "fatal" not in report, report["fatal"]
+    failed = {name: result for name, result in report["checks"].items() if isinstance(result, str)}
+    assert not failed, failed
+    assert report["external"] == [], "requests left 127.0.0.1"
+    assert report["consoleErrors"] == []
+
+    site = search_site.www / SUBPATH
+    focus_files = report["fetchedOnFocus"]
+    word_index = _gzip_size(site / "kb-search" / "index.json")
+    on_focus = sum(_gzip_size(site / "kb-search" / name) for name in focus_files)
+    assert word_index <= WORD_INDEX_LIMIT, word_index
+
+    rows = report["quality"]
+    assert len(rows) == len(queries)
+    floor_rows = [r for r in rows if r["set"] in ("project", "dev")]
+    quality = {
+        name: {mode: {"success_at_1": round(_success_at_1(part, mode), 3), "mrr_at_10": round(_mrr(part, mode), 3)}
+               for mode in ("words", "hybrid")}
+        for name, part in [("project+dev", floor_rows),
+                           *((n, [r for r in rows if r["set"] == n]) for n in QUERY_SETS)]
+    }
+    figures = {
+        "page_view_requests_before_focus": report["checks"]["nothing_before_focus"],
+        "word_index_gzip_bytes": word_index,
+        "fetched_on_focus": focus_files,
+        "fetched_on_focus_gzip_bytes": on_focus,
+        "word_results_after_keystroke_median_ms": report["latencyMedianMs"],
+        "word_search_engine_median_ms": report["engineMedianMs"],
+        "quality": quality,
+        "bad_input": report["bad"],
+        "misses": [r for r in floor_rows if r["words"] != 1 or r["hybrid"] != 1],
+        "model_offer": report["checks"]["save_data_offers_the_model"],
+    }
+    (test_output / "header-browser.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
+    assert quality["project+dev"]["words"]["success_at_1"] >= 0.80, figures
+    assert quality["project+dev"]["hybrid"]["success_at_1"] >= 0.90, figures
+    assert report["latencyMedianMs"] <= 50, figures
+    for name in ("header-words-desktop", "header-hybrid-desktop", "header-words-phone", "header-hybrid-phone",
+                 "header-result-opened"):
+        assert (shots / f"{name}.png").stat().st_size > 10_000, name

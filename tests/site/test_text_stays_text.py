@@ -13,8 +13,7 @@ from sitebuild import REPO
 from indexer.corpus.html_rules import body_problems, url_scheme
 from indexer.site.markup import html_text, md_text
 from indexer.site.mdx_citations import tooltip_text
-from indexer.site.plugin import _escaped_html_title
-from indexer.site.render import tags_page
+from indexer.site.render import THEME_DIR, tags_page
 
 HOSTILE = 'Co-location <under five> & "families" </title><script>alert(1)</script>'
 
@@ -64,14 +63,31 @@ def test_tooltip_text_survives_the_attribute_and_the_theme() -> None:
     assert shown == HOSTILE
 
 
+def _html_title(page: object) -> str:
+    """The theme override's ``<title>`` (its ``htmltitle`` block over Material's) for ``page``."""
+    from mkdocs.theme import Theme
+
+    template = Theme(name="material", custom_dir=str(THEME_DIR)).get_env().get_template("main.html")
+    context = template.new_context({"page": page, "config": {"site_name": "Site"}})
+    return "".join(template.blocks["htmltitle"](context)).strip()
+
+
 def test_html_title_is_put_back_escaped() -> None:
+    """Material prints a heading's title with ``striptags``, which un-escapes it: the override
+    escapes it again, so ``</title><script>`` stays text."""
+    from types import SimpleNamespace
+
     title = Markup(html_text(HOSTILE))
-    printed = Markup(str(title)).striptags()  # what the theme prints
-    page = f"<head><title>{printed} - Site</title></head>"
-    fixed = _escaped_html_title(page, title)
-    assert fixed == f"<head><title>{html.escape(printed, quote=False)} - Site</title></head>"
-    assert "</title><script>" not in fixed
-    assert _escaped_html_title("<title>Plain - Site</title>", "Plain") == "<title>Plain - Site</title>"
+    printed = Markup(str(title)).striptags()  # what Material prints
+    page = SimpleNamespace(meta={}, title=title, is_homepage=False)
+    assert _html_title(page) == f"<title>{html.escape(printed, quote=False)} - Site</title>"
+    assert "</title><script>" not in _html_title(page)
+    plain = SimpleNamespace(meta={}, title="Plain", is_homepage=False)
+    assert _html_title(plain) == "<title>Plain - Site</title>"
+    # a title the site step wrote into the front matter is escaped already: printed as it is
+    written = SimpleNamespace(meta={"title": html_text(HOSTILE)}, title=title, is_homepage=False)
+    assert _html_title(written) == f"<title>{html_text(HOSTILE)} - Site</title>"
+    assert _html_title(SimpleNamespace(meta={}, title="Home", is_homepage=True)) == "<title>Site</title>"
 
 
 def test_tags_page_descriptions_are_text() -> None:

@@ -18,7 +18,7 @@ from indexer.corpus.check import run_check
 from indexer.corpus.entries import Corpus, load_corpus
 from indexer.search.expansion import TermNames
 from indexer.site.bibliography_page import bibliography_page, cited_in
-from indexer.site.pages import entry_page, findings_index, shown_names
+from indexer.site.pages import entry_facts, entry_page, findings_index, shown_names
 from indexer.site.printable import PDF_NAME, build_edition, write_pdf
 from indexer.site.themes import theme_page
 
@@ -152,6 +152,30 @@ def test_printable_has_every_entry_once_in_reading_order(printable: str, corpus:
                                                    "bibliography")]
     assert parts == sorted(parts)
     assert "Practitioners name funding" in printable and "Questions to think about" in printable
+
+
+def test_printable_shows_the_fields_the_pages_show(printable: str, corpus: Corpus) -> None:
+    """One list of an entry's fields (``entry_facts``): the printable's kind line carries each
+    label and value of the entry's page."""
+    import html
+
+    by_id = corpus.by_id()
+    checked = 0
+    for entry in corpus.entries:
+        facts = entry_facts(entry)
+        if not facts:
+            continue
+        line = re.search(rf'id="{entry.folder}-{entry.id}">\s*<h3>.*?</h3>\s*<p class="kb-print-meta">(.*?)</p>',
+                         printable, re.DOTALL)
+        assert line, entry.id
+        page = entry_page(entry, by_id, entry.rel_path)
+        for fact in facts:
+            assert f"{fact.label}: " in line.group(1) and f"- {fact.label}: " in page, (entry.id, fact)
+            assert all(html.escape(v) in line.group(1) for v in fact.values), (entry.id, fact)
+        checked += 1
+    assert checked >= 5
+    event = next(e for e in corpus.entries if e.kind == "event" and e.meta.get("date"))
+    assert any(f.label == "Date" and f.strong for f in entry_facts(event))
 
 
 def test_printable_links_resolve_inside_the_page(printable: str, project: Path) -> None:

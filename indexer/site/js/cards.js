@@ -38,7 +38,7 @@ const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: "\u00
 
 /** A passage's HTML character references (`&lt;`, `&#8212;`) as the page shows them: the
  * passages keep them as written in the Markdown. Text only: nothing is parsed as markup. */
-function decodeEntities(text) {
+export function decodeEntities(text) {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name) => {
     if (name[0] === "#") {
       const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
@@ -50,7 +50,11 @@ function decodeEntities(text) {
 
 /** Text with the query's words marked, appended to `out`. */
 function marked(out, raw, isQueryWord) {
-  const text = decodeEntities(raw);
+  return markWords(out, decodeEntities(raw), isQueryWord);
+}
+
+/** Plain `text` (entities already decoded) appended to `out`, the query's words in <mark>. */
+export function markWords(out, text, isQueryWord) {
   let last = 0;
   for (const m of text.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
     if (!isQueryWord(m[0])) continue;

@@ -14,6 +14,8 @@ import { fetchArrayBuffer, importAsset, loadIndex, loadStemmer } from "./assets.
 import { Engine, decodeFloat16 } from "./engine.js";
 import { KIND_LABELS, card, el, showAnswer } from "./cards.js";
 import { answer as chooseAnswer, groupHits } from "./results.js";
+import { queryWords } from "./words.js";
+import { modelBytes, modelPolicy, offerLabel, remember } from "./meaning.js";
 
 const root = document.getElementById("kb-search");
 const assets = new URL(root.dataset.assets, document.baseURI);
@@ -23,6 +25,7 @@ const statusLine = document.getElementById("kb-search-status");
 const list = document.getElementById("kb-search-results");
 const modeSelect = document.getElementById("kb-search-mode");
 const exportBox = root.querySelector(".kb-search__export");
+const offer = document.getElementById("kb-search-meaning");
 list.setAttribute("data-kb-results", "");
 list.dataset.kbState = "done";
 const answerBox = document.createElement("section");
@@ -42,6 +45,7 @@ const state = {
   tags: new Set(),
   last: null,
   timings: [],
+  policy: modelPolicy(window), // desktop: the model loads on the first search; else offered
 };
 
 function setStatus(text, kind = "info") {
@@ -51,11 +55,6 @@ function setStatus(text, kind = "info") {
 
 
 // -- results -------------------------------------------------------------------------------
-
-function queryWords(engine, text) {
-  const stems = new Set(engine.lexical.tokenize(text));
-  return (word) => stems.has(engine.lexical.stem(word.toLowerCase()));
-}
 
 function render(result, query) {
   const { engine } = state;
@@ -140,14 +139,16 @@ async function runQuery() {
     setStatus("Type a question or some words.");
     return;
   }
-  if (state.model === "idle" && modeSelect.value !== "lexical") loadModel();
+  const offered = state.model === "idle" && state.policy.load === "offer";
+  if (state.model === "idle" && modeSelect.value !== "lexical" && !offered) loadModel();
+  if (offer) offer.hidden = !(offered && modeSelect.value !== "lexical");
   const result = await search(query);
   if (ticket !== pending) return;
   state.last = result;
   const added = render(result, query);
   setStatus(describe(result, added), state.model === "failed" ? "warning" : "info");
   const meaning = result.mode !== "lexical";
-  const final = meaning || modeSelect.value === "lexical" || state.model === "failed";
+  const final = meaning || modeSelect.value === "lexical" || state.model === "failed" || offered;
   list.dataset.kbState = meaning ? "hybrid" : final ? "done" : "words";
   if (!meaning) showAnswer(answerBox, null, siteRoot);
   else {
@@ -158,7 +159,8 @@ async function runQuery() {
   }
   if (final) list.dataset.kbState = "done";
   const url = new URL(location.href);
-  url.searchParams.set("query", query); // not "q": Material's own search box reads that
+  url.searchParams.delete("query"); // the former name, still read
+  url.searchParams.set("q", query);
   history.replaceState(null, "", url);
 }
 
@@ -166,6 +168,7 @@ let modelPromise = null;
 function loadModel() {
   if (modelPromise) return modelPromise;
   state.model = "loading";
+  if (offer) offer.hidden = true;
   setStatus("Loading the model for meaning-based search…");
   modelPromise = (async () => {
     try {
@@ -252,7 +255,16 @@ async function start() {
     run();
   });
   modeSelect.addEventListener("change", run);
-  const initial = new URL(location.href).searchParams.get("query");
+  if (offer && state.policy.load === "offer") {
+    offer.textContent = offerLabel(await modelBytes(index, assets.href));
+    offer.addEventListener("click", () => {
+      remember(window);
+      loadModel();
+      run();
+    });
+  }
+  const params = new URL(location.href).searchParams;
+  const initial = params.get("q") || params.get("query");
   if (initial) {
     input.value = initial;
     await run();

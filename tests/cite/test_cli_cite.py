@@ -4,33 +4,18 @@ styles; and the docs page names every option."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import bibtexparser
 import pytest
 import rispy
 from click.testing import CliRunner
+from kb_cli import run
 
 import indexer.atomic
 from indexer.cite.export import entry_keys
 from indexer.cli import main
 from indexer.corpus.entries import load_corpus
-
-REPO = Path(__file__).resolve().parents[1]
-SITE_FIXTURE = REPO / "tests" / "fixtures" / "site"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(SITE_FIXTURE / "corpus", root / "corpus")
-    shutil.copy(SITE_FIXTURE / "bibliography.bib", root / "bibliography.bib")
-    return root
-
-
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, list(args))
 
 
 def test_cite_prints_bibtex_by_default(project: Path) -> None:
