@@ -204,11 +204,8 @@ function before(scores, a, b) {
   return scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
 }
 
-/**
- * The best `depth` (index, score) pairs, best first, ties by index; `allowed` may be null.
- * A partial selection: a heap of the `depth` best seen so far (its root the worst of them), so
- * the cost is n log(depth), not a sort of every passage.
- */
+/** The best `depth` (index, score) pairs, best first, ties by index (`allowed` may be null), by
+ * partial selection: a heap of the `depth` best so far (root: the worst), n log(depth). */
 export function top(scores, allowed, depth, positive) {
   const heap = [];
   const worse = (a, b) => before(scores, b, a); // heap order: the root is the worst kept
@@ -271,10 +268,8 @@ export function scoreFusion(dense, lexical, weight) {
   return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
-/**
- * query.py `fusion_weight`: the dense ranking's share of the fused score when the best BM25 passages
- * hold `coverage` of the query's words (`settings`: index.json `results`).
- */
+/** query.py `fusion_weight`: the dense share of the fused score when the best BM25 passages hold
+ * `coverage` of the query's words (`settings`: index.json `results`). */
 export function fusionWeight(coverage, settings) {
   const dense = settings.dense_weight;
   const lexical = (1.0 - dense) * coverage ** settings.coverage_power;
@@ -335,7 +330,7 @@ export class Engine {
     return top(scores, allowed, this.depth, false);
   }
 
-  /** query.py `demote_notes`: a passage of editorial notes or lists alone at note_factor of its score. */
+  /** query.py `demote_notes`: a passage of notes or lists alone at note_factor of its score. */
   demoteNotes(ranked) {
     const results = this.index.results;
     if (!results || !results.roles) return ranked;
