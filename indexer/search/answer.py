@@ -7,7 +7,10 @@ question or a pointer to another page ("See ..."). Each
 is embedded by the search model; its relevance is its cosine to the query. The answer is chosen
 by maximal marginal relevance (``MMR_LAMBDA``: relevance against likeness to the sentences
 already chosen), never two sentences from one paragraph and at most ``PER_ENTRY`` from one
-entry, each at least ``MIN_RELEVANCE`` and within ``MAX_DROP`` of the best. When the best is
+entry, each at least ``MIN_RELEVANCE`` and within ``MAX_DROP`` of the best, and, but for the
+most relevant sentence of all, from an entry whose score is at least ``ENTRY_SHARE`` of the
+best entry's (a sentence of a weaker entry that merely shares the query's words, such as a
+title, does not join the answer). When the best is
 below ``MIN_RELEVANCE`` there is no answer: the corpus does not answer the question well (the
 threshold is set from measurement, docs/search.md). Each sentence keeps its in-text citation as
 the passage gives it; a sentence without one gets its paragraph's next (else previous) one; a
@@ -25,8 +28,11 @@ from typing import Any
 from .chunking import Chunk, CitationRef
 from .grouping import Group
 from .passages import TEXT
+from .sentences import split_sentences
 
-ANSWER_ENTRIES = 5
+ANSWER_ENTRIES = 3
+#: a sentence (but the most relevant) comes from an entry scoring at least this share of the best's
+ENTRY_SHARE = 0.8
 PASSAGES_PER_ENTRY = 2
 MAX_CANDIDATES = 16
 MAX_SENTENCES = 4
@@ -39,46 +45,12 @@ MAX_DROP = 0.12
 MIN_WORDS = 6
 MAX_CHARS = 400
 
-#: words before a full stop that do not end a sentence (lowercase, without the stop)
-ABBREVIATIONS = frozenset({
-    "p", "pp", "sec", "secs", "al", "e.g", "i.e", "etc", "cf", "vol", "ch", "no", "fig", "para", "dr",
-    "mr", "mrs", "ms", "st", "vs", "c", "ed", "eds", "approx", "ca", "op", "cit", "ibid",
-})
-_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")
-_NEXT_RE = re.compile(r"[\"'\u201c\u2018(\[]?[A-Z0-9]")
-_WORD_BEFORE_RE = re.compile(r"([\w.]+)[.!?][\"'\u201d\u2019)\]]*$")
 _CITE_RE = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)|\([^()]*\bn\.d\.[^()]*\)")
 _WORDS_RE = re.compile(r"\w+")
 #: sentences that point elsewhere rather than say something ("See ...", "... is discussed in ...")
 _POINTER_RE = re.compile(r"^(?:See|For more|For details|Compare)\b|\b(?:is|are) (?:set out|discussed|described) in\b")
 
 Encode = Callable[[Sequence[str]], Any]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph: at '.', '!' or '?' (and closing quotes or brackets) and
-    space before a capital, a digit or an opening quote, outside parentheses, not after an
-    abbreviation ('p.', 'et al.', 'e.g.') or an initial."""
-    out: list[str] = []
-    start = 0
-    for match in _BOUNDARY_RE.finditer(text):
-        end = match.end()
-        if not _NEXT_RE.match(text, end):
-            continue
-        head = text[start : match.end()].rstrip()
-        if head.count("(") > head.count(")"):
-            continue
-        before = _WORD_BEFORE_RE.search(head)
-        if before:
-            word = before.group(1)
-            if word.lower().rstrip(".") in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
-        out.append(head)
-        start = end
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 @dataclass(frozen=True)
@@ -91,6 +63,7 @@ class Candidate:
     group: int  # the rank of its entry's group
     cite: str  # the in-text citation shown with it ('' when the sentence has its own)
     citations: tuple[CitationRef, ...]
+    share: float = 1.0  # its entry's score over the best entry's
 
     @property
     def paragraph(self) -> str:
@@ -124,7 +97,7 @@ def _cited(refs: Sequence[CitationRef], context: str) -> tuple[CitationRef, ...]
     return tuple(found)
 
 
-def sentence_candidates(line: str, chunk: Chunk, number: int, group: int) -> list[Candidate]:
+def sentence_candidates(line: str, chunk: Chunk, number: int, group: int, share: float = 1.0) -> list[Candidate]:
     """The sentences of one paragraph that could be answer sentences, with their citations."""
     spans = [(m.start(), m.end(), m.group(0)) for m in _CITE_RE.finditer(line)]
     out = []
@@ -149,14 +122,16 @@ def sentence_candidates(line: str, chunk: Chunk, number: int, group: int) -> lis
                 continue  # a sentence whose paragraph cites nothing cannot say where it comes from
             cite = pick[2]
             context = f"{sentence} {cite}"
-        out.append(Candidate(sentence, chunk, number, group, cite, _cited(chunk.citations, context)))
+        out.append(Candidate(sentence, chunk, number, group, cite, _cited(chunk.citations, context), share))
     return out
 
 
 def candidates(groups: Sequence[Group]) -> list[Candidate]:
     """The sentences the answer is chosen from, in rank order (see the module)."""
     out: list[Candidate] = []
+    top = groups[0].score if groups else 0.0
     for group in groups[:ANSWER_ENTRIES]:
+        share = group.score / top if top > 0 else 1.0
         taken = 0
         for hit, roles in zip(group.hits, group.roles, strict=True):
             if taken == PASSAGES_PER_ENTRY:
@@ -166,7 +141,7 @@ def candidates(groups: Sequence[Group]) -> list[Candidate]:
             taken += 1
             for number, (line, role) in enumerate(zip(hit.chunk.text.split("\n"), roles, strict=False)):
                 if role == TEXT:
-                    out.extend(sentence_candidates(line, hit.chunk, number, group.rank))
+                    out.extend(sentence_candidates(line, hit.chunk, number, group.rank, share))
     return out[:MAX_CANDIDATES]
 
 
@@ -205,11 +180,12 @@ def select(pool: Sequence[Candidate], vectors: Sequence[Sequence[float]], query:
     if best < MIN_RELEVANCE:
         return Answer(best=best, reason="nothing in the knowledge base answers this well")
     floor = max(MIN_RELEVANCE, best - MAX_DROP)
+    first = relevance.index(best)
     chosen: list[int] = []
     while len(chosen) < MAX_SENTENCES:
         pick, pick_score = -1, -float("inf")
         for n, candidate in enumerate(pool):
-            if n in chosen or relevance[n] < floor:
+            if n in chosen or relevance[n] < floor or (candidate.share < ENTRY_SHARE and n != first):
                 continue
             if any(pool[c].paragraph == candidate.paragraph for c in chosen):
                 continue

@@ -48,7 +48,9 @@ from .store import (
     MODELS_DIR,
     Manifest,
     Previous,
+    corpus_files,
     corpus_fingerprint,
+    corpus_stat,
     kb_dir,
     load_previous,
     remove_leftovers,
@@ -181,7 +183,10 @@ def _build(
     import numpy as np
 
     started = time.perf_counter()
-    fingerprint = corpus_fingerprint(root)  # before reading: a change meanwhile makes it stale
+    stat_time = time.time_ns()
+    files = corpus_files(root)
+    stat, _newest = corpus_stat(root, files)  # before reading: a change meanwhile makes it stale
+    fingerprint = corpus_fingerprint(root, files)
     corpus = load_corpus(root / CORPUS_DIR, display_root=root)
     bibliography = load_bibliography(root / BIBLIOGRAPHY, root)
     loaded = {e.path for e in corpus.entries}
@@ -251,6 +256,8 @@ def _build(
         max_seq_length=MAX_SEQ_LENGTH,
         onnx=onnx,
         corpus_fingerprint=fingerprint,
+        corpus_stat=stat,
+        corpus_stat_time=stat_time,
         chunk_hashes=dict(zip((c.id for c in chunks), hashes, strict=True)),
         entry_keys=keys,
         kinds=tuple(sorted({e.kind for e in corpus.entries})),

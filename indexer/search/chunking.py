@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from ..corpus.citations import AuthorDate, Labels, cited_keys
 from ..corpus.entries import Entry
 from ..corpus.markdown import MAX_HEAD_CHARS, MAX_TOKENS, inline_text, split_sections
 from ..problems import KBError
+from .sentences import split_sentences
 
 #: a function giving the number of word pieces of a text, without special tokens
 TokenCounter = Callable[[str], int]
@@ -137,9 +137,6 @@ def embed_text(title: str, section_path: Sequence[str], text: str) -> str:
     return f"{head}\n{text}"
 
 
-_SENTENCE_RE = re.compile(r"(?:(?<=[.!?;])|(?<=[.!?;][\"')\]]))\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
 # --- sizing -------------------------------------------------------------------------------
 
 
@@ -147,7 +144,8 @@ Piece = tuple[str, int]  # text and its word pieces
 
 
 def _split_long(unit: str, budget: int, count: TokenCounter) -> list[Piece]:
-    """Split a plain-text unit longer than ``budget`` at sentences, then at words.
+    """Split a plain-text unit longer than ``budget`` at sentences (``sentences.split_sentences``,
+    the answer's splitter too), then at words.
 
     Word-piece counts add up over text joined by whitespace (the tokenizer splits at
     whitespace first), so every piece is counted once.
@@ -156,7 +154,7 @@ def _split_long(unit: str, budget: int, count: TokenCounter) -> list[Piece]:
     if size <= budget:
         return [(unit, size)]
     pieces: list[Piece] = []
-    for sentence in _SENTENCE_RE.split(unit):
+    for sentence in split_sentences(unit):
         size = count(sentence)
         if size <= budget:
             pieces.append((sentence, size))

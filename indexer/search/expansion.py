@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus.entries import Entry
@@ -83,9 +83,30 @@ class Expansion:
 
 @dataclass(frozen=True)
 class ExpansionTable:
-    """Every glossary term's names, as read from the corpus when the index was built."""
+    """Every glossary term's names, as read from the corpus when the index was built.
+
+    The names are indexed by their first word (``by_word``, made once), so that a query is
+    compared only with the names that begin with one of its words: ``expand`` costs what the
+    query's words find, not a scan of every name of every term.
+    """
 
     terms: tuple[TermNames, ...]
+    by_word: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: terms with a two-letter abbreviation (matched as written, case and all)
+    short: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_word: dict[str, dict[int, None]] = {}
+        short: list[int] = []
+        for number, term in enumerate(self.terms):
+            for name in term.names:
+                key = normalise(name)
+                if key:
+                    by_word.setdefault(key.split(" ", 1)[0], {})[number] = None
+                if name == term.abbreviation and len(name) <= 2:
+                    short.append(number)
+        object.__setattr__(self, "by_word", {w: tuple(t) for w, t in by_word.items()})
+        object.__setattr__(self, "short", tuple(dict.fromkeys(short)))
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry]) -> ExpansionTable:
@@ -100,6 +121,16 @@ class ExpansionTable:
         return cls(tuple(TermNames(t["path_id"], tuple(t["names"]), t.get("abbreviation", ""))
                          for t in data.get("terms", ())))
 
+    def candidates(self, padded: str) -> list[int]:
+        """The terms (in table order) one of whose names may be in the normalised, space-padded
+        query: a name's first word is a word of the query (or the query's word is its plural)."""
+        found: set[int] = set(self.short)
+        for word in padded.split():
+            found.update(self.by_word.get(word, ()))
+            if word.endswith("s"):
+                found.update(self.by_word.get(word[:-1], ()))
+        return sorted(found)
+
     def expand(self, query: str) -> Expansion:
         """``query`` with the title of every glossary term it names by another name.
 
@@ -110,7 +141,8 @@ class ExpansionTable:
         padded = f" {normalise(query)} "
         added: dict[str, str] = {}  # normalised name -> name as written
         decoded: list[str] = []
-        for term in self.terms:
+        for number in self.candidates(padded):
+            term = self.terms[number]
             title = term.names[0]
             titles = {title, _PAREN_RE.sub(" ", title).strip()}
             named = [n for n in term.names if self._mentions(query, padded, term, n)]

@@ -4,8 +4,9 @@ An entry's score is its best passage's score plus a little for each further pass
 (``FURTHER_BONUS`` times the second's, half that times the third's): an entry that answers in
 several places moves ahead of one with a single passage of the same score, never ahead of one
 whose best passage is clearly better. A passage that is only editorial notes or a list of
-works (see ``passages``) counts at ``NOTE_FACTOR`` of its score and is never the passage a
-group shows while the entry has another. Groups are formed from the first ``GROUP_DEPTH``
+works (see ``passages``) comes with its score already lowered by the search
+(``query.NOTE_FACTOR``) and is never the passage a group shows while the entry has another.
+Groups are formed from the first ``GROUP_DEPTH``
 passages of the fused ranking. The same steps run in the browser (``indexer/site/js/results.js``).
 """
 
@@ -17,14 +18,14 @@ from typing import Any
 
 from .chunking import Chunk
 from .passages import SYNTHESIS, TEXT
-from .query import Hit, Results
+from .query import NOTE_FACTOR, Hit, Results
+
+__all__ = ["NOTE_FACTOR", "Group", "group_hits", "group_results"]
 
 #: how many passages of the fused ranking are grouped
 GROUP_DEPTH = 40
 #: weight of an entry's second passage in its score (the third gets half of it, no more count)
 FURTHER_BONUS = 0.2
-#: a passage that is all editorial notes or lists counts at this share of its score
-NOTE_FACTOR = 0.5
 
 Roles = Callable[[Chunk], str]
 
@@ -95,7 +96,9 @@ def summary_of(chunks: Sequence[Chunk], path_id: str) -> str:
 
 
 def passage_weight(hit: Hit, roles: str) -> float:
-    return hit.score * (1.0 if TEXT in roles or SYNTHESIS in roles else NOTE_FACTOR)
+    """A passage's weight in its entry's score: its score (a passage of notes alone was lowered by
+    the search already, ``query.NOTE_FACTOR``)."""
+    return hit.score
 
 
 def entry_score(weights: Sequence[float]) -> float:
@@ -128,6 +131,20 @@ def group_hits(
     )
 
 
+_INTROS: dict[int, tuple[Sequence[Chunk], dict[str, Chunk]]] = {}
+
+
+def _intro_chunks(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
+    """Each entry's passage before its first heading, by path id; made once per list of chunks
+    (a loaded index keeps its list), not for every query."""
+    cached = _INTROS.get(id(chunks))
+    if cached is None or cached[0] is not chunks:
+        cached = (chunks, {c.path_id: c for c in chunks if c.id == c.path_id})
+        _INTROS.clear()  # one index at a time is searched; keep no stale list alive
+        _INTROS[id(chunks)] = cached
+    return cached[1]
+
+
 def group_results(
     results: Results, roles: Roles, chunks: Sequence[Chunk], top_k: int = 10,
     theme: Callable[[str], str] | None = None,
@@ -136,7 +153,7 @@ def group_results(
     gives an entry's theme label from its path id."""
     import dataclasses
 
-    intro = {c.path_id: c for c in chunks if c.id == c.path_id}
+    intro = _intro_chunks(chunks)
 
     def summary(path_id: str) -> str:
         chunk = intro.get(path_id)

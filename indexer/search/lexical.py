@@ -1,7 +1,9 @@
 """Lexical retrieval: BM25 over the same chunks as the dense index, in a file of our own.
 
 Texts are tokenised the same way for the index and the queries: lowercase words of two
-or more characters, English stop words removed (``stopwords.STOPWORDS_EN``, bm25s's longer
+or more characters (the hyphen of a "co-" prefix dropped first, so that "co-ordinates" and
+"coordinates" are one word: the corpus writes the British "co-ordinate", "co-operate", readers
+often do not), English stop words removed (``stopwords.STOPWORDS_EN``, bm25s's longer
 list, which has question words such as "what" and "how"), Snowball (Porter 2) stems.
 
 bm25s computes the scores when the index is built; they are saved in ``bm25.npz``
@@ -39,7 +41,8 @@ if TYPE_CHECKING:
 #: the file of the index that holds the BM25 arrays
 LEXICAL_FILE = "bm25.npz"
 LEXICAL_FORMAT = "kb-bm25"
-LEXICAL_VERSION = 1
+#: 2: the "co-" hyphen folded before tokenising (a version 1 file has the old vocabulary: run kb index)
+LEXICAL_VERSION = 2
 #: BM25 parameters (Lucene variant, bm25s's defaults): the one place the index build, `kb search`
 #: and the site's search (through its index.json) read them from
 BM25_K1 = 1.5
@@ -59,6 +62,13 @@ def _stemmer() -> Any:
 
 
 _TOKEN_RE = re.compile(r"(?u)\b\w\w+\b")  # bm25s's token pattern
+#: the hyphen after a word-initial "co" ("co-ordinate", "co-location"), dropped before tokenising
+_CO_HYPHEN_RE = re.compile(r"(?<!\w)co[-\u2010\u2011](?=[^\W\d_])")
+
+
+def fold(text: str) -> str:
+    """Lowercase, with the hyphen of a "co-" prefix dropped ("Co-ordinated" -> "coordinated")."""
+    return _CO_HYPHEN_RE.sub("co", text.lower())
 
 
 def stopwords() -> frozenset[str]:
@@ -69,12 +79,13 @@ def stopwords() -> frozenset[str]:
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Stemmed word tokens of each text (the same for chunks and queries).
 
-    The same steps as ``bm25s.tokenize(..., stopwords=STOPWORDS_EN_PLUS, stemmer=...)``
-    (lowercase, bm25s's token pattern, stop words removed, Snowball stems), done here so
-    that a query is tokenised without importing bm25s; a test checks they agree.
+    The same steps as ``bm25s.tokenize(..., stopwords=STOPWORDS_EN_PLUS, stemmer=...)`` on
+    ``fold``-ed texts (lowercase, "co-" joined, bm25s's token pattern, stop words removed,
+    Snowball stems), done here so that a query is tokenised without importing bm25s; a test
+    checks they agree.
     """
     stop = STOPWORDS_EN
-    words = [[w for w in _TOKEN_RE.findall(text.lower()) if w not in stop] for text in texts]
+    words = [[w for w in _TOKEN_RE.findall(fold(text)) if w not in stop] for text in texts]
     unique = sorted({w for doc in words for w in doc})
     stems = dict(zip(unique, _stemmer().stemWords(unique), strict=True))
     return [[stems[w] for w in doc] for doc in words]
@@ -191,6 +202,30 @@ class LexicalIndex:
             return f"chunk numbers outside 0..{self.size - 1}"
         return ""
 
+    def coverage(self, query: str, docs: Sequence[int]) -> float:
+        """How much of ``query`` the best of ``docs`` (chunk numbers) holds: the idf of the
+        query's stems it contains (each stem once) over the idf of them all, 0..1 (0 with no
+        stems or no docs). A stem the corpus lacks weighs as a word in no chunk."""
+        import math
+
+        import numpy as np
+
+        stems = list(dict.fromkeys(tokenize([query])[0]))
+        if not stems or not docs:
+            return 0.0
+        wanted = np.asarray(docs, dtype=np.int64)
+        found = [0.0] * len(docs)
+        total = 0.0
+        for stem in stems:
+            column = self.vocab.get(stem)
+            start, end = (int(self.indptr[column]), int(self.indptr[column + 1])) if column is not None else (0, 0)
+            weight = math.log(1.0 + (self.size - (end - start) + 0.5) / ((end - start) + 0.5))
+            total += weight
+            if end > start:
+                for n in np.flatnonzero(np.isin(wanted, self.indices[start:end])).tolist():
+                    found[n] += weight
+        return max(found) / total
+
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every chunk for ``query`` (zeros when no query word is indexed)."""
         import numpy as np
@@ -203,5 +238,6 @@ class LexicalIndex:
             if token_id is None:
                 continue
             start, end = int(self.indptr[token_id]), int(self.indptr[token_id + 1])
-            np.add.at(result, self.indices[start:end], self.data[start:end])
+            # a token scores each chunk once, so a plain indexed add is np.add.at's sum, faster
+            result[self.indices[start:end]] += self.data[start:end]
         return result

@@ -83,6 +83,10 @@ class Manifest:
     created: str = ""
     format: int = FORMAT
     checksums: dict[str, str] = field(default_factory=dict)  # file (relative, /) -> checksum()
+    #: the corpus files' sizes and times (``corpus_stat``) and when the build took them (ns):
+    #: ``kb search`` trusts them instead of reading every file (``corpus_unchanged``)
+    corpus_stat: str = ""
+    corpus_stat_time: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -99,7 +103,7 @@ class Manifest:
             data[name] = tuple(data.get(name, ()))
         types: dict[str, type | tuple[type, ...]] = {
             "model_id": str, "dim": int, "onnx": str, "corpus_fingerprint": str, "chunk_hashes": dict,
-            "entry_keys": dict, "format": int, "checksums": dict,
+            "entry_keys": dict, "format": int, "checksums": dict, "corpus_stat": str, "corpus_stat_time": int,
         }
         for name, kind in types.items():
             if name in data and not isinstance(data[name], kind):
@@ -115,9 +119,8 @@ def kb_dir(root: Path) -> Path:
     return root / INDEX_DIR
 
 
-def corpus_fingerprint(root: Path) -> str:
-    """A hash of every corpus file (path and bytes) and the bibliography: what the index reads."""
-    digest = hashlib.sha256()
+def corpus_files(root: Path) -> list[Path]:
+    """The files the index reads: every corpus file (Markdown, YAML) and the bibliography, sorted."""
     corpus = root / CORPUS_DIR
     inside = corpus.resolve()
     files = sorted(
@@ -125,7 +128,13 @@ def corpus_fingerprint(root: Path) -> str:
         if p.is_file() and p.suffix in (".md", ".yml", ".yaml")
         and (not p.is_symlink() or p.resolve().is_relative_to(inside))  # a link leaving the corpus is not read
     )
-    for path in [*files, root / BIBLIOGRAPHY]:
+    return [*files, root / BIBLIOGRAPHY]
+
+
+def corpus_fingerprint(root: Path, files: list[Path] | None = None) -> str:
+    """A hash of every corpus file (path and bytes) and the bibliography: what the index reads."""
+    digest = hashlib.sha256()
+    for path in corpus_files(root) if files is None else files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -133,3 +142,35 @@ def corpus_fingerprint(root: Path) -> str:
             digest.update(b"<missing>")
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+#: a file modified less than this before the index took its stat may change again unseen
+#: (timestamps are coarse): its content is hashed (``corpus_unchanged``)
+RACY_NS = 1_000_000_000
+
+
+def corpus_stat(root: Path, files: list[Path] | None = None) -> tuple[str, int]:
+    """A hash of every corpus file's path, size and modification time (no file is read), and
+    the newest modification time (ns); ("", 0) when a file cannot be stat-ed."""
+    digest = hashlib.sha256()
+    newest = 0
+    for path in corpus_files(root) if files is None else files:
+        try:
+            info = path.stat()
+        except OSError:
+            return "", 0
+        newest = max(newest, info.st_mtime_ns)
+        digest.update(f"{path.relative_to(root).as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:32], newest
+
+
+def corpus_unchanged(root: Path, manifest: Manifest) -> bool:
+    """Whether the corpus is the one ``manifest`` was built from. The files' sizes and times
+    answer when they are those the build saw, none modified within ``RACY_NS`` of the build
+    taking them; otherwise (or for an index without them) every file is read and hashed."""
+    files = corpus_files(root)
+    if manifest.corpus_stat:
+        stat, newest = corpus_stat(root, files)
+        if stat == manifest.corpus_stat and newest < manifest.corpus_stat_time - RACY_NS:
+            return True
+    return manifest.corpus_fingerprint == corpus_fingerprint(root, files)

@@ -2,11 +2,15 @@
 
 Hybrid search (the default) fuses the dense and BM25 rankings by their scores: each ranking
 (cut at ``DEPTH`` candidates) is scaled to 0..1 (its best candidate 1, its last 0) and the two
-are added with weights ``DENSE_WEIGHT`` and 1 - ``DENSE_WEIGHT`` (``score_fusion``). Unlike
-reciprocal rank fusion, a confident first hit of one mode (far ahead of its second) keeps its
-lead instead of sinking to the rank the other mode gives it. Queries are expanded with the
-glossary's names first (see ``expansion``). Filters (kind, tag, year) apply before the
-rankings are cut, so a filtered search still returns ``top_k`` hits when there are enough.
+are added with weights (``score_fusion``). Unlike reciprocal rank fusion, a confident first hit
+of one mode (far ahead of its second) keeps its lead instead of sinking to the rank the other
+mode gives it. The weights depend on the query (``fusion_weight``): BM25 counts in full (as
+much as the dense ranking) when its best passages hold the query's words, and less and less
+as they hold fewer of them (``LexicalIndex.coverage``), so that for a question in other words
+than the corpus's a passage sharing one stray word does not push aside the passage the
+meaning-based ranking puts first. Queries are expanded with the glossary's names first (see
+``expansion``). Filters (kind, tag, year) apply before the rankings are cut, so a filtered
+search still returns ``top_k`` hits when there are enough.
 """
 
 from __future__ import annotations
@@ -30,9 +34,21 @@ if TYPE_CHECKING:
 MODES: tuple[str, ...] = ("hybrid", "semantic", "lexical")
 RRF_K = 60
 DEPTH = 100
-#: weight of the dense ranking in hybrid fusion (the BM25 ranking has 1 - this); set from the
-#: project's, the development and the paraphrase queries (docs/search.md)
-DENSE_WEIGHT = 0.6
+#: weight of the dense ranking in hybrid fusion; the BM25 ranking has (1 - this) x coverage **
+#: ``COVERAGE_POWER`` (``fusion_weight``); set from the project's, the development and the
+#: paraphrase queries (docs/search.md)
+DENSE_WEIGHT = 0.5
+COVERAGE_POWER = 2
+#: how many of the best BM25 passages the query's words are looked for in (``LexicalIndex.coverage``)
+COVERAGE_DEPTH = 10
+#: a passage that is only editorial notes or lists of works (``passages``) counts at this share of
+#: its score, so that it ranks below the entry's own text (in every mode)
+NOTE_FACTOR = 0.5
+#: threads for one query's embedding and FAISS search: a single vector gains nothing from more,
+#: and on a busy machine their start-up and spinning cost more than the work (FAISS at 10,000
+#: passages: 16 ms with two OpenMP threads, 0.45 ms with one; the query's embedding 14 ms
+#: against 6 ms)
+QUERY_THREADS = 1
 #: queries longer than this many characters are cut (the model reads 256 word pieces anyway)
 MAX_QUERY_CHARS = 2000
 
@@ -178,6 +194,14 @@ def _top(scores: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_] | None,
     return [(int(candidates[i]), float(values[i])) for i in order]
 
 
+def fusion_weight(coverage: float) -> float:
+    """The dense ranking's share of the fused score (BM25 has the rest) when the best BM25
+    passages hold ``coverage`` (0..1) of the query's words, by weight: ``DENSE_WEIGHT`` against
+    (1 - ``DENSE_WEIGHT``) x coverage ** ``COVERAGE_POWER``, scaled to add up to 1."""
+    lexical = (1.0 - DENSE_WEIGHT) * coverage**COVERAGE_POWER
+    return DENSE_WEIGHT / (DENSE_WEIGHT + lexical)
+
+
 def check_mode(mode: str) -> None:
     """``KBError`` for a search mode that is not one of ``MODES``."""
     if mode not in MODES:
@@ -188,7 +212,11 @@ class Searcher:
     """A loaded index and a query embedder: answers many queries without reloading."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder | None) -> None:
+        import faiss
+
         from .passages import PassageRoles
+
+        faiss.omp_set_num_threads(QUERY_THREADS)
 
         self.index = index
         self.embedder = embedder
@@ -247,6 +275,18 @@ class Searcher:
             scores = scores + LEXICAL_WEIGHT * self.index.lexical.scores(extra)
         return _top(scores, allowed, depth, positive=True)
 
+    def demote_notes(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``ranked`` with each passage that is only editorial notes or lists at ``NOTE_FACTOR``
+        of its score, in order again (ties by chunk number)."""
+        from .passages import SYNTHESIS, TEXT
+
+        chunks = self.index.chunks
+        out = []
+        for i, score in ranked:
+            roles = self.roles.roles(chunks[i])
+            out.append((i, score if TEXT in roles or SYNTHESIS in roles else score * NOTE_FACTOR))
+        return sorted(out, key=lambda item: (-item[1], item[0]))
+
     def search(self, query: str, mode: str = "hybrid", top_k: int = 10, filters: Filters | None = None) -> Results:
         """The ``top_k`` best chunks for ``query`` in ``mode`` (hybrid, semantic or lexical)."""
         check_mode(mode)
@@ -271,8 +311,11 @@ class Searcher:
         elif mode == "lexical":
             ranked = self.lexical(text, allowed, depth, expansion.extra)
         else:
-            ranked = score_fusion(dense, self.lexical(text, allowed, depth, expansion.extra))
+            lexical = self.lexical(text, allowed, depth, expansion.extra)
+            coverage = self.index.lexical.coverage(text, [i for i, _s in lexical[:COVERAGE_DEPTH]])
+            ranked = score_fusion(dense, lexical, fusion_weight(coverage))
         chunks = self.index.chunks
+        ranked = self.demote_notes(ranked)
         candidates = tuple(Hit(rank=n, score=score, chunk=chunks[i]) for n, (i, score) in enumerate(ranked, start=1))
         return Results(
             query=query, expansion=expansion, hits=candidates[:top_k], candidates=candidates,
@@ -293,5 +336,5 @@ def open_searcher(root: Any, mode: str = "hybrid", embedder: Embedder | None = N
     expected = embedder.model_id if embedder is not None else model_id()
     index = load_index(root, expected)
     if embedder is None and mode != "lexical":
-        embedder = OnnxEmbedder(index.onnx_folder, index.manifest.model_id, index.manifest.dim)
+        embedder = OnnxEmbedder(index.onnx_folder, index.manifest.model_id, index.manifest.dim, threads=QUERY_THREADS)
     return Searcher(index, embedder)

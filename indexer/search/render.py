@@ -136,10 +136,11 @@ def format_groups(results: Results, groups: tuple[Group, ...], style: Style = _p
             lines.append(f"   {html.unescape(group.summary)}")
         label = "Editors' synthesis" if group.synthesis else (c.section or "Summary")
         shown = group.shown_text()
-        if not c.section and group.summary and shown.startswith(group.summary + "\n"):
-            shown = shown[len(group.summary) + 1 :]  # the summary is printed above
+        if not c.section and group.summary and (shown == group.summary or shown.startswith(group.summary + "\n")):
+            shown = shown[len(group.summary) + 1 :]  # the summary is printed above: not again
             label = "Introduction"
-        lines.append(f"   {label}: " + snippet(html.unescape(shown), stems, style))
+        if shown.strip():
+            lines.append(f"   {label}: " + snippet(html.unescape(shown), stems, style))
         sources = sources_line(group.best)
         if sources:
             lines.append(f"   Sources: {sources}")

@@ -54,20 +54,23 @@ def browser_settings(root: Path, chunks: Sequence[Chunk]) -> dict[str, Any]:
     from . import answer as a
     from . import grouping as g
     from .passages import roles_document
-    from .query import DENSE_WEIGHT
+    from .query import COVERAGE_DEPTH, COVERAGE_POWER, DENSE_WEIGHT, NOTE_FACTOR
+    from .sentences import ABBREVIATIONS
 
     roles, themes = roles_document(root, chunks)
     return {
         "fusion": "score",
         "dense_weight": DENSE_WEIGHT,
+        "coverage_power": COVERAGE_POWER,
+        "coverage_depth": COVERAGE_DEPTH,
         "group_depth": g.GROUP_DEPTH,
         "further_bonus": g.FURTHER_BONUS,
-        "note_factor": g.NOTE_FACTOR,
+        "note_factor": NOTE_FACTOR,
         "answer": {
-            "entries": a.ANSWER_ENTRIES, "passages_per_entry": a.PASSAGES_PER_ENTRY,
+            "entries": a.ANSWER_ENTRIES, "entry_share": a.ENTRY_SHARE, "passages_per_entry": a.PASSAGES_PER_ENTRY,
             "max_candidates": a.MAX_CANDIDATES, "max_sentences": a.MAX_SENTENCES, "per_entry": a.PER_ENTRY,
             "mmr_lambda": a.MMR_LAMBDA, "min_relevance": a.MIN_RELEVANCE, "max_drop": a.MAX_DROP,
-            "min_words": a.MIN_WORDS, "max_chars": a.MAX_CHARS, "abbreviations": sorted(a.ABBREVIATIONS),
+            "min_words": a.MIN_WORDS, "max_chars": a.MAX_CHARS, "abbreviations": sorted(ABBREVIATIONS),
         },
         "roles": roles,
         "themes": themes,

@@ -33,7 +33,7 @@ from .manifest import (
     IndexUnusable,
     Manifest,
     OldFormat,
-    corpus_fingerprint,
+    corpus_unchanged,
     kb_dir,
 )
 
@@ -166,7 +166,7 @@ def _check(manifest: Manifest, root: Path, expected_model_id: str) -> None:
         raise IndexUnusable(
             f"the search index was built by {manifest.model_id}, not {expected_model_id}: run kb index"
         )
-    if manifest.corpus_fingerprint != corpus_fingerprint(root):
+    if not corpus_unchanged(root, manifest):
         raise IndexUnusable("the search index is older than the corpus (it changed since): run kb index")
 
 

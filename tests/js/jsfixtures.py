@@ -159,7 +159,7 @@ def _answer_case(searcher: Any, query: str, position: dict[int, int]) -> dict[st
                    for g in response.groups],
         "lexical_groups": [g.chunk.path_id for g in words.groups],
         "candidates": [{"text": c.text, "chunk": position[id(c.chunk)], "line": c.line, "cite": c.cite,
-                        "citations": [r.key for r in c.citations]} for c in pool],
+                        "citations": [r.key for r in c.citations], "share": c.share} for c in pool],
         "candidate_vectors": vectors,
         "answer": {"sentences": [next(n for n, p in enumerate(pool) if p is c) for c, _r in chosen.sentences],
                    "best": chosen.best,

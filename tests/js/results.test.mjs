@@ -71,10 +71,12 @@ describe("grouping and answers equal the Python engine's", { skip: NEEDS_FIXTURE
       const pool = answerCandidates(engine.index, groupsOf(q));
       const got = pool.map((c) => ({ text: c.text, chunk: engine.chunks.indexOf(c.chunk), line: c.line, cite: c.cite,
         citations: c.citations.map((r) => r.key) }));
-      assert.deepEqual(got, q.candidates, q.query);
+      assert.deepEqual(got, q.candidates.map(({ share: _share, ...c }) => c), q.query);
+      // the entry's share of the best entry's score (fused scores travel as float32: to 1e-5)
+      pool.forEach((c, n) => assert.ok(Math.abs(c.share - q.candidates[n].share) <= 1e-5, `${q.query}: share`));
       total += pool.length;
     }
-    assert.ok(total >= 1000, `only ${total} candidate sentences`);
+    assert.ok(total >= 600, `only ${total} candidate sentences`);
   });
 
   test("the same answer given the same sentence vectors (or the same refusal)", () => {

@@ -13,8 +13,17 @@ from click.testing import CliRunner
 from indexer.search import answer as a
 from indexer.search.chunking import Chunk, CitationRef
 from indexer.search.grouping import NOTE_FACTOR, group_hits
+from indexer.search.lexical import LexicalIndex
 from indexer.search.passages import PassageRoles, admonition_units, line_roles
-from indexer.search.query import Hit, Searcher, open_searcher, reciprocal_rank_fusion, score_fusion
+from indexer.search.query import (
+    DENSE_WEIGHT,
+    Hit,
+    Searcher,
+    fusion_weight,
+    open_searcher,
+    reciprocal_rank_fusion,
+    score_fusion,
+)
 from indexer.search.respond import respond
 
 CONTRACT_KEYS = ["rank", "score", "id", "kind", "title", "section", "url", "text", "citations"]
@@ -108,11 +117,34 @@ def test_score_fusion_keeps_a_confident_first_hit_that_rank_fusion_buries() -> N
     dense = [(1, 0.90)] + [(i, 0.50 - i / 1000) for i in range(2, 40)]
     lexical = [(i, 10.0 - i / 10) for i in range(2, 60)] + [(1, 4.0)]
     rrf = [doc for doc, _ in reciprocal_rank_fusion([[d for d, _ in dense], [d for d, _ in lexical]])]
-    fused = [doc for doc, _ in score_fusion(dense, lexical)]
+    fused = [doc for doc, _ in score_fusion(dense, lexical, fusion_weight(0.5))]  # BM25 holds half the words
     assert rrf.index(1) > 0
     assert fused[0] == 1
     assert score_fusion([], []) == []
-    assert score_fusion([(3, 0.5)], []) == [(3, pytest.approx(0.6))]
+    assert score_fusion([(3, 0.5)], []) == [(3, pytest.approx(DENSE_WEIGHT))]
+
+
+def test_coverage_is_the_share_of_the_query_words_the_best_passage_holds() -> None:
+    lexical = LexicalIndex.build(["lead professional co-ordinates support", "family support", "budgets", "budgets"])
+    assert lexical.coverage("lead professional", [0, 1]) == pytest.approx(1.0)
+    assert lexical.coverage("coordinates support", [1]) == pytest.approx(
+        _idf(4, 2) / (_idf(4, 1) + _idf(4, 2)))  # 'support' in 2 of 4 chunks, 'coordin' in 1
+    assert 0 < lexical.coverage("budgets support", [1, 2]) < 1
+    assert lexical.coverage("zeppelin", [0]) == 0.0  # a word in no chunk weighs, and is missing
+    assert lexical.coverage("the of", [0]) == 0.0 and lexical.coverage("support", []) == 0.0
+
+
+def _idf(n: int, df: int) -> float:
+    import math
+
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def test_bm25_weighs_less_when_its_best_passages_lack_the_query_words() -> None:
+    assert fusion_weight(1.0) == pytest.approx(0.5)
+    assert fusion_weight(0.0) == 1.0  # nothing of the query in BM25's best: the dense ranking alone
+    weights = [fusion_weight(c / 10) for c in range(11)]
+    assert weights == sorted(weights, reverse=True)
 
 
 # -- grouping ---------------------------------------------------------------------------------------
@@ -123,7 +155,8 @@ def test_groups_rank_entries_from_their_passages_and_show_text_before_notes() ->
     a2 = chunk("e/a#t", "e/a", "The entry's own finding.")
     b1 = chunk("e/b", "e/b", "Another finding.")
     roles = {"e/a#n": "nn", "e/a#t": "t", "e/b": "t"}
-    hits = [Hit(1, 1.0, a1), Hit(2, 0.8, b1), Hit(3, 0.7, a2)]
+    # the note alone scored 1.0 before the search lowered it (Searcher.demote_notes)
+    hits = [Hit(1, 0.8, b1), Hit(2, 0.7, a2), Hit(3, NOTE_FACTOR * 1.0, a1)]
     groups = group_hits(hits, lambda c: roles[c.id], lambda p: f"summary of {p}")
     assert [g.chunk.path_id for g in groups] == ["e/b", "e/a"]  # a's best passage is only a note
     first = groups[1]
@@ -132,6 +165,19 @@ def test_groups_rank_entries_from_their_passages_and_show_text_before_notes() ->
     assert first.summary == "summary of e/a" and first.rank == 2
     assert [h.chunk.id for h in first.hits] == ["e/a#t", "e/a#n"]
     assert group_hits(hits, lambda c: roles[c.id], lambda p: "", top_k=1)[0].rank == 1
+
+
+def test_a_passage_of_notes_alone_ranks_below_the_entrys_text(noted_project: Path, fake_embedder) -> None:
+    searcher = open_searcher(noted_project, embedder=fake_embedder)
+    notes = {c.id for c in searcher.index.chunks if not set(searcher.roles.roles(c)) & {"t", "s"}}
+    assert notes, "the fixture has a passage of notes alone"
+    i = next(n for n, c in enumerate(searcher.index.chunks) if c.id in notes)
+    j, k = [n for n, c in enumerate(searcher.index.chunks) if c.id not in notes][:2]
+    demoted = searcher.demote_notes([(i, 1.0), (j, 0.9), (k, 0.6)])
+    assert demoted == [(j, 0.9), (k, 0.6), (i, NOTE_FACTOR * 1.0)]
+    hits = searcher.search("spelling slips corrected in the sources", top_k=20).candidates
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)  # in order again after the notes were lowered
 
 
 def test_further_passages_lift_an_entry_only_a_little() -> None:

@@ -136,3 +136,19 @@ def test_markup_characters_in_code_and_summary_are_kept_as_text() -> None:
     from indexer.corpus.markdown import inline_text
 
     assert inline_text("Write `<script>x</script>` for aged <5 & up", {}) == "Write <script>x</script> for aged <5 & up"
+
+
+def test_chunker_and_answer_split_sentences_with_one_splitter() -> None:
+    from indexer.search import answer, chunking, sentences
+    from indexer.search.chunking import _split_long
+
+    assert chunking.split_sentences is sentences.split_sentences is answer.split_sentences
+    unit = " ".join(
+        f"Sentence {n} cites a page (McInnes, 2007a, p. 21) and names Dr. Smith; it goes on for a while."
+        for n in range(1, 13)
+    )
+    pieces = _split_long(unit, 60, lambda text: len(text.split()))
+    assert len(pieces) > 1 and " ".join(p for p, _n in pieces) == unit
+    for piece, _n in pieces:  # every part ends at a sentence's end, never inside a citation or after "Dr."
+        assert piece.endswith("for a while."), piece
+    assert len(sentences.split_sentences(unit)) == 12

@@ -51,3 +51,31 @@ def test_round_trip_and_normalise() -> None:
     t = table()
     assert ExpansionTable.from_dict(t.to_dict()) == t
     assert normalise("Children’s  Centre/one-stop") == "children's centre one stop"
+
+
+def _scan_every_term(t: ExpansionTable, query: str) -> list[str]:
+    """The terms a query names, by comparing it with every name of every term (what ``expand``
+    did before its names were indexed by word)."""
+    padded = f" {normalise(query)} "
+    return [term.path_id for term in t.terms if any(t._mentions(query, padded, term, n) for n in term.names)]
+
+
+def test_the_word_index_finds_what_a_scan_of_every_name_finds() -> None:
+    import json
+
+    repo = Path(__file__).resolve().parents[2]
+    t = ExpansionTable.from_entries(load_corpus(repo / "corpus").entries)
+    queries = [q["q"] for f in sorted((repo / "tests" / "queries").glob("*.json"))
+               for q in json.loads(f.read_text(encoding="utf-8"))["queries"]]
+    names = [n for term in t.terms for n in term.names]
+    odd = ["", "   ", "EY", "ey", "LA's role", "CAFs and TACs", "children's centres", "Sure-Start", "NPQICL?"]
+    cases = [*queries, *names, *(n.upper() for n in names), *(f"about {n}s" for n in names), *odd]
+    named = 0
+    for query in cases:
+        padded = f" {normalise(query)} "
+        found = [t.terms[i].path_id for i in t.candidates(padded)
+                 if any(t._mentions(query, padded, t.terms[i], n) for n in t.terms[i].names)]
+        assert found == _scan_every_term(t, query), query
+        named += bool(found)
+    assert named >= len(names)  # every name finds its term at least
+    assert len(t.candidates(" the capital of france ")) < len(t.terms) // 10

@@ -116,3 +116,13 @@ def test_people_output_has_title_section_sources_and_link(searcher: Searcher) ->
     assert "Team Around the Child" in text and "Sources: Liverpool Safeguarding Children Partnership (2018)" in text
     assert "glossary/team-around-the-child/" in text and "(also searched for: Team Around the Child" in text
     assert "No results" in format_results(searcher.search("協力", mode="lexical"))
+
+
+def test_a_searcher_runs_one_thread_per_query(fake_index, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    import faiss
+
+    from indexer.search.query import QUERY_THREADS, open_searcher
+
+    faiss.omp_set_num_threads(2)
+    open_searcher(fake_index, embedder=fake_embedder)
+    assert QUERY_THREADS == 1 and faiss.omp_get_max_threads() == 1

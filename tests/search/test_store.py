@@ -192,3 +192,54 @@ def test_every_file_is_checked_against_its_checksum(fake_index: Path, fake_embed
     path.write_bytes(bytes(data))
     with pytest.raises(store.IndexDamaged, match=rf"damaged \({re.escape(name)} checksum\): run kb index$"):
         load_index(fake_index, fake_embedder.model_id)
+
+
+def _age_corpus(root: Path, seconds: int = 3600) -> None:
+    """Set every corpus file's time an hour back, as for a corpus not edited just before indexing."""
+    import os
+
+    for path in store.corpus_files(root):
+        past = path.stat().st_mtime_ns - seconds * 1_000_000_000
+        os.utime(path, ns=(past, past))
+
+
+def test_search_trusts_the_files_sizes_and_times_instead_of_reading_the_corpus(
+    search_project: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.search import manifest as m
+
+    _age_corpus(search_project)
+    build_index(search_project, embedder=lambda: fake_embedder)
+    assert read_manifest(current_folder(search_project)).corpus_stat
+
+    def no_reading(*_args: object) -> str:
+        raise AssertionError("the corpus was read and hashed")
+
+    monkeypatch.setattr(m, "corpus_fingerprint", no_reading)
+    load_index(search_project, fake_embedder.model_id)  # stats match: no file is read
+    monkeypatch.undo()
+
+    entry = search_project / "corpus" / "glossary" / "co-location.md"
+    entry.touch()  # a newer time, the same bytes: the files are hashed, and still match
+    load_index(search_project, fake_embedder.model_id)
+    entry.write_text(entry.read_text() + "\nOne more line.\n")
+    with pytest.raises(IndexUnusable, match="older than the corpus"):
+        load_index(search_project, fake_embedder.model_id)
+
+
+def test_a_file_changed_just_before_indexing_is_always_hashed(search_project: Path, fake_embedder) -> None:
+    import os
+
+    for path in store.corpus_files(search_project):
+        os.utime(path)  # written just now
+    build_index(search_project, embedder=lambda: fake_embedder)
+    manifest = read_manifest(current_folder(search_project))
+    stat, newest = store.corpus_stat(search_project)
+    assert stat == manifest.corpus_stat and newest >= manifest.corpus_stat_time - store.RACY_NS
+    entry = search_project / "corpus" / "glossary" / "co-location.md"
+    before = entry.stat()
+    text = entry.read_text()
+    entry.write_text(text.replace("one visit", "one visiT"))  # same size
+    os.utime(entry, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
+    with pytest.raises(IndexUnusable, match="older than the corpus"):
+        load_index(search_project, fake_embedder.model_id)

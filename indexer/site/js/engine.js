@@ -4,7 +4,8 @@
 //         -> BM25 (Snowball English stems, English stop words; Lucene variant as bm25s)
 //         -> dense ranking (inner product with the chunk vectors) once the model is ready
 //         -> score fusion (each ranking of 100 candidates scaled to 0..1, dense weighing
-//            index.results.dense_weight), as indexer/search/query.py.
+//            index.results.dense_weight against BM25 weighted by how much of the query its best
+//            passages hold: `fusionWeight`), as indexer/search/query.py.
 //
 // Pure functions over the data of index.json: no DOM here (page.js shows the results).
 // tests/js/ checks them against the Python engine on fixtures written by indexer/.
@@ -15,6 +16,8 @@ const SEPARATORS = /[^\p{L}\p{N}_']+/gu;
 const PAREN = /\s*\([^()]*\)\s*/g;
 const ACRONYM = /^[A-Z][A-Z0-9&]*[A-Z0-9]s?$/;
 const WORD = /[\p{L}\p{N}_]{2,}/gu;
+// lexical.py `fold`: the hyphen of a word-initial "co-" dropped ("co-ordinate" = "coordinate")
+const CO_HYPHEN = /(?<![\p{L}\p{N}_])co[-\u2010\u2011](?=\p{L})/gu;
 
 // -- glossary expansion (indexer/search/expansion.py) ------------------------------------------
 
@@ -40,12 +43,48 @@ function mentions(query, padded, term, name) {
   return padded.includes(` ${key} `) || padded.includes(` ${key}s `);
 }
 
+const WORD_INDEXES = new WeakMap();
+
+/** expansion.py `ExpansionTable.by_word` and `short`: terms by the first word of each name. */
+function wordIndex(table) {
+  let found = WORD_INDEXES.get(table);
+  if (found) return found;
+  const byWord = new Map();
+  const short = new Set();
+  (table.terms || []).forEach((term, number) => {
+    for (const name of term.names) {
+      const key = normalise(name);
+      if (key) {
+        const word = key.split(" ", 1)[0];
+        if (!byWord.has(word)) byWord.set(word, new Set());
+        byWord.get(word).add(number);
+      }
+      if (name === term.abbreviation && name.length <= 2) short.add(number);
+    }
+  });
+  found = { byWord, short };
+  WORD_INDEXES.set(table, found);
+  return found;
+}
+
+/** expansion.py `candidates`: the terms (in table order) whose names may be in `padded`. */
+function candidateTerms(table, padded) {
+  const { byWord, short } = wordIndex(table);
+  const found = new Set(short);
+  for (const word of padded.split(" ").filter(Boolean)) {
+    for (const n of byWord.get(word) || []) found.add(n);
+    if (word.endsWith("s")) for (const n of byWord.get(word.slice(0, -1)) || []) found.add(n);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
 /** The query with the glossary names it implies: {query, added, decoded, text, extra}. */
 export function expand(table, query) {
   const padded = ` ${normalise(query)} `;
   const added = new Map();
   const decoded = [];
-  for (const term of table.terms || []) {
+  for (const number of candidateTerms(table, padded)) {
+    const term = table.terms[number];
     const title = term.names[0];
     const titles = new Set([title, title.replace(PAREN, " ").trim()]);
     const named = term.names.filter((n) => mentions(query, padded, term, n));
@@ -115,8 +154,30 @@ export class Lexical {
   }
 
   tokenize(text) {
-    const words = text.toLowerCase().match(WORD) || [];
+    const words = text.toLowerCase().replace(CO_HYPHEN, "co").match(WORD) || [];
     return words.filter((w) => !this.stop.has(w)).map((w) => this.stem(w));
+  }
+
+  /**
+   * lexical.py `coverage`: the idf of the stems of `text` (each once) that the best of `docs`
+   * (chunk numbers) contains, over the idf of them all (0 with no stems or no docs).
+   */
+  coverage(text, docs) {
+    const stems = [...new Set(this.tokenize(text))];
+    if (!stems.length || !docs.length) return 0.0;
+    const at = new Map(docs.map((d, n) => [d, n]));
+    const found = new Array(docs.length).fill(0.0);
+    let total = 0.0;
+    for (const stem of stems) {
+      const list = this.postings.get(stem) || [];
+      const weight = Math.log(1.0 + (this.size - list.length + 0.5) / (list.length + 0.5));
+      total += weight;
+      for (const [doc] of list) {
+        const n = at.get(doc);
+        if (n !== undefined) found[n] += weight;
+      }
+    }
+    return Math.max(...found) / total;
   }
 
   /** Every chunk's BM25 score for `text` (Float32Array), computed as bm25s stores it. */
@@ -138,17 +199,47 @@ export class Lexical {
 
 // -- ranking -----------------------------------------------------------------------------
 
-/** The best `depth` (index, score) pairs, best first, ties by index; `allowed` may be null. */
+/** Whether candidate a ranks before b: the higher score, then the lower index. */
+function before(scores, a, b) {
+  return scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+}
+
+/** The best `depth` (index, score) pairs, best first, ties by index (`allowed` may be null), by
+ * partial selection: a heap of the `depth` best so far (root: the worst), n log(depth). */
 export function top(scores, allowed, depth, positive) {
-  const candidates = [];
+  const heap = [];
+  const worse = (a, b) => before(scores, b, a); // heap order: the root is the worst kept
+  const down = (n) => {
+    for (;;) {
+      const l = 2 * n + 1;
+      const r = l + 1;
+      let m = n;
+      if (l < heap.length && worse(heap[l], heap[m])) m = l;
+      if (r < heap.length && worse(heap[r], heap[m])) m = r;
+      if (m === n) return;
+      [heap[n], heap[m]] = [heap[m], heap[n]];
+      n = m;
+    }
+  };
   for (let i = 0; i < scores.length; i++) {
     if (allowed && !allowed[i]) continue;
     if (positive && !(scores[i] > 0)) continue;
     if (scores[i] === -Infinity) continue;
-    candidates.push(i);
+    if (heap.length < depth) {
+      heap.push(i);
+      for (let n = heap.length - 1; n > 0; ) {
+        const parent = (n - 1) >> 1;
+        if (!worse(heap[n], heap[parent])) break;
+        [heap[n], heap[parent]] = [heap[parent], heap[n]];
+        n = parent;
+      }
+    } else if (depth > 0 && before(scores, i, heap[0])) {
+      heap[0] = i;
+      down(0);
+    }
   }
-  candidates.sort((a, b) => scores[b] - scores[a] || a - b);
-  return candidates.slice(0, depth).map((i) => [i, scores[i]]);
+  heap.sort((a, b) => scores[b] - scores[a] || a - b);
+  return heap.map((i) => [i, scores[i]]);
 }
 
 export function reciprocalRankFusion(rankings, k) {
@@ -175,6 +266,14 @@ export function scoreFusion(dense, lexical, weight) {
     for (const [doc, s] of scaled(ranking)) scores.set(doc, (scores.has(doc) ? scores.get(doc) : 0.0) + w * s);
   }
   return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+}
+
+/** query.py `fusion_weight`: the dense share of the fused score when the best BM25 passages hold
+ * `coverage` of the query's words (`settings`: index.json `results`). */
+export function fusionWeight(coverage, settings) {
+  const dense = settings.dense_weight;
+  const lexical = (1.0 - dense) * coverage ** settings.coverage_power;
+  return dense / (dense + lexical);
 }
 
 /** Chunks that pass the filters: any of the kinds, all of the tags. */
@@ -231,6 +330,18 @@ export class Engine {
     return top(scores, allowed, this.depth, false);
   }
 
+  /** query.py `demote_notes`: a passage of notes or lists alone at note_factor of its score. */
+  demoteNotes(ranked) {
+    const results = this.index.results;
+    if (!results || !results.roles) return ranked;
+    const out = ranked.map(([i, score]) => {
+      const roles = results.roles[this.chunks[i].id];
+      const text = !roles || roles.includes("t") || roles.includes("s");
+      return [i, text ? score : score * results.note_factor];
+    });
+    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  }
+
   /**
    * Rank chunks for `query`. `mode` is hybrid, semantic or lexical; `queryVector` is the
    * embedding of `expansion.text` (null: lexical results only).
@@ -255,10 +366,15 @@ export class Engine {
       denseRanked = this.denseRanking(queryVector, allowed);
       const l = this.lexicalRanking(expansion, allowed);
       const results = this.index.results;
+      const weight = () => {
+        const docs = l.slice(0, results.coverage_depth).map(([i]) => i);
+        return fusionWeight(this.lexical.coverage(expansion.text, docs), results);
+      };
       ranked = results
-        ? scoreFusion(denseRanked, l, results.dense_weight)
+        ? scoreFusion(denseRanked, l, weight())
         : reciprocalRankFusion([denseRanked.map(([i]) => i), l.map(([i]) => i)], this.rrfK);
     }
+    ranked = this.demoteNotes(ranked);
     const candidates = ranked.map(([i, score], n) => ({ chunk: this.chunks[i], index: i, score, rank: n + 1 }));
     const hits = candidates.slice(0, Math.min(topK, depth));
     const cosines = new Map(denseRanked.map(([i, s]) => [i, s]));

@@ -20,8 +20,8 @@ export function summaries(chunks) {
   return out;
 }
 
-function passageWeight(hit, roles, noteFactor) {
-  return hit.score * (roles.includes(TEXT) || roles.includes(SYNTHESIS) ? 1.0 : noteFactor);
+function passageWeight(hit) {
+  return hit.score; // a passage of notes alone comes lowered by the engine (engine.js `demoteNotes`)
 }
 
 function entryScore(weights, bonus) {
@@ -47,7 +47,7 @@ export function groupHits(index, candidates, topK = 10, intro = summaries(index.
   const scored = [];
   let order = 0;
   for (const [pathId, members] of byEntry) {
-    const weights = members.map(([h, r]) => passageWeight(h, r, settings.note_factor));
+    const weights = members.map(([h]) => passageWeight(h));
     let shown = members.findIndex(([, r]) => r.includes(TEXT));
     if (shown < 0) shown = 0;
     const ordered = [members[shown], ...members.filter((_m, n) => n !== shown)];
@@ -138,7 +138,7 @@ function cited(refs, context) {
   return byYear.length === 1 ? byYear : [];
 }
 
-function sentenceCandidates(line, chunk, number, group, refs, settings, abbreviations) {
+function sentenceCandidates(line, chunk, number, group, refs, settings, abbreviations, share) {
   const spans = [...line.matchAll(CITE)].map((m) => [m.index, m.index + m[0].length, m[0]]);
   const out = [];
   let cursor = 0;
@@ -168,7 +168,7 @@ function sentenceCandidates(line, chunk, number, group, refs, settings, abbrevia
       cite = pick[2];
       context = `${sentence} ${cite}`;
     }
-    out.push({ text: sentence, chunk, line: number, group, cite, citations: cited(refs, context) });
+    out.push({ text: sentence, chunk, line: number, group, cite, citations: cited(refs, context), share });
   }
   return out;
 }
@@ -178,7 +178,9 @@ export function answerCandidates(index, groups) {
   const settings = index.results.answer;
   const abbreviations = new Set(settings.abbreviations);
   const out = [];
+  const top = groups.length ? groups[0].score : 0.0;
   for (const group of groups.slice(0, settings.entries)) {
+    const share = top > 0 ? group.score / top : 1.0;
     let taken = 0;
     for (let p = 0; p < group.hits.length; p++) {
       if (taken === settings.passages_per_entry) break;
@@ -189,7 +191,7 @@ export function answerCandidates(index, groups) {
       const refs = citationsOf(index, chunk);
       chunk.text.split("\n").forEach((line, number) => {
         if (roles[number] === TEXT) {
-          out.push(...sentenceCandidates(line, chunk, number, group.rank, refs, settings, abbreviations));
+          out.push(...sentenceCandidates(line, chunk, number, group.rank, refs, settings, abbreviations, share));
         }
       });
     }
@@ -215,6 +217,7 @@ export function selectAnswer(index, pool, vectors, query) {
   const best = Math.max(...relevance);
   if (best < settings.min_relevance) return none(best, "nothing in the knowledge base answers this well");
   const floor = Math.max(settings.min_relevance, best - settings.max_drop);
+  const first = relevance.indexOf(best);
   const chosen = [];
   const paragraph = (c) => `${c.chunk.id}\n${c.line}`;
   while (chosen.length < settings.max_sentences) {
@@ -222,6 +225,7 @@ export function selectAnswer(index, pool, vectors, query) {
     let pickScore = -Infinity;
     pool.forEach((candidate, n) => {
       if (chosen.includes(n) || relevance[n] < floor) return;
+      if (candidate.share < settings.entry_share && n !== first) return; // a weaker entry: only its best
       if (chosen.some((c) => paragraph(pool[c]) === paragraph(candidate))) return;
       if (chosen.filter((c) => pool[c].chunk.path_id === candidate.chunk.path_id).length >= settings.per_entry) return;
       let likeness = 0.0;
