@@ -10,7 +10,7 @@ bm25s computes the scores when the index is built; they are saved in ``bm25.npz`
 (``to_bytes``/``from_bytes``), a NumPy ``.npz`` archive of four arrays, read with
 ``allow_pickle=False``:
 
-    header   uint8    UTF-8 JSON: {"format": "kb-bm25", "version": 1, "method": "lucene",
+    header   uint8    UTF-8 JSON: {"format": "kb-bm25", "version": 2, "method": "lucene",
                       "k1": ..., "b": ..., "documents": N, "vocab": [token, ...]}
     data     float32  the BM25 score of each (token, chunk) pair with the token in the chunk
     indices  int32    the chunk of each score
@@ -52,6 +52,14 @@ _ARRAYS = ("header", "data", "indices", "indptr")
 
 class LexicalFormatError(ValueError):
     """``bm25.npz`` is not a BM25 file of this format (the message says what is wrong)."""
+
+
+class LexicalVersionError(LexicalFormatError):
+    """``bm25.npz`` is a BM25 file of another version (written by another ``kb``)."""
+
+    def __init__(self, found: object) -> None:
+        super().__init__(f"version {found}, not {LEXICAL_VERSION}")
+        self.found = found
 
 
 @lru_cache(maxsize=1)
@@ -172,7 +180,7 @@ class LexicalIndex:
         if not isinstance(header, dict) or header.get("format") != LEXICAL_FORMAT:
             raise LexicalFormatError("not a kb-bm25 file")
         if header.get("version") != LEXICAL_VERSION:
-            raise LexicalFormatError(f"version {header.get('version')}, not {LEXICAL_VERSION}")
+            raise LexicalVersionError(header.get("version"))
         if (header.get("k1"), header.get("b")) != (BM25_K1, BM25_B):
             raise LexicalFormatError(
                 f"built with k1={header.get('k1')}, b={header.get('b')}, not k1={BM25_K1}, b={BM25_B}"

@@ -205,7 +205,7 @@ def _dense(folder: Path, root: Path, manifest: Manifest, count: int) -> Any:
 
 
 def _load_folder(folder: Path, root: Path, expected_model_id: str) -> LoadedIndex:
-    from .lexical import LexicalFormatError, LexicalIndex
+    from .lexical import LEXICAL_VERSION, LexicalFormatError, LexicalIndex, LexicalVersionError
 
     manifest = _manifest(folder, root)
     _check(manifest, root, expected_model_id)
@@ -215,6 +215,12 @@ def _load_folder(folder: Path, root: Path, expected_model_id: str) -> LoadedInde
     dense = _dense(folder, root, manifest, len(chunks))
     try:
         lexical = LexicalIndex.from_bytes(_read(folder, LEXICAL, root, manifest), len(chunks))
+    except LexicalVersionError as exc:
+        age = "an older" if isinstance(exc.found, int) and exc.found < LEXICAL_VERSION else "another"
+        raise IndexUnusable(
+            f"the search index in {kb_dir(root)} was written by {age} version of kb "
+            f"({LEXICAL} version {exc.found}; this one reads version {LEXICAL_VERSION}): run kb index"
+        ) from None
     except LexicalFormatError as exc:
         raise IndexDamaged(root, f"{LEXICAL}: {exc}") from None
     try:

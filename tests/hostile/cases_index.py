@@ -72,6 +72,19 @@ def _narrow_dense(data: bytes) -> bytes:
     return bytes(faiss.serialize_index(index).tobytes())
 
 
+def _bm25_version_1(data: bytes) -> bytes:
+    """bm25.npz as the kb before this one wrote it: the same arrays, version 1 in the header."""
+    import io
+    import json
+
+    arrays = dict(np.load(io.BytesIO(data), allow_pickle=False))
+    header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+    arrays["header"] = np.frombuffer(json.dumps({**header, "version": 1}).encode("utf-8"), dtype=np.uint8)
+    out = io.BytesIO()
+    np.savez(out, **arrays)
+    return out.getvalue()
+
+
 def _edit_manifest(**changes: object) -> Callable[[Path], None]:
     def setup(root: Path) -> None:
         _set_manifest(root, {**_manifest(root), **changes})
@@ -175,6 +188,9 @@ CASES = [
          index_first=True, setup=_remove("chunks.json")),
     Case("index-bm25-missing", K, SEARCH, 1, f"{DAMAGED} (bm25.npz is missing): run kb index",
          index_first=True, setup=_remove("bm25.npz")),
+    Case("index-bm25-older-version", K, SEARCH, 1, "Error: the search index in {root}/.kb was written by an older "
+         "version of kb (bm25.npz version 1; this one reads version 2): run kb index",
+         index_first=True, setup=replace_file("bm25.npz", _bm25_version_1, fix_checksum=True)),
     Case("index-expansion-tampered", K, SEARCH, 1, f"{DAMAGED} (expansion.json checksum): run kb index",
          index_first=True, setup=replace_file("expansion.json", lambda d: d.replace(b"LP", b"XX"))),
     Case("index-manifest-missing", K, SEARCH, 1, f"{DAMAGED} (manifest.json is missing): run kb index",
