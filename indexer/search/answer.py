@@ -46,6 +46,9 @@ MIN_WORDS = 6
 MAX_CHARS = 400
 
 _CITE_RE = re.compile(r"\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)|\([^()]*\bn\.d\.[^()]*\)")
+#: a narrative citation's bracket, "(2006)" or "(2006, p. 4)": its author stands outside it, so a
+#: sentence without a citation of its own never borrows it
+_YEAR_ONLY_RE = re.compile(r"^\((?:(?:1[5-9]|20)\d\d[a-z]?|n\.d\.)(?:,[^()]*)?\)$")
 _WORDS_RE = re.compile(r"\w+")
 #: sentences that point elsewhere rather than say something ("See ...", "... is discussed in ...")
 _POINTER_RE = re.compile(r"^(?:See|For more|For details|Compare)\b|\b(?:is|are) (?:set out|discussed|described) in\b")
@@ -115,8 +118,9 @@ def sentence_candidates(line: str, chunk: Chunk, number: int, group: int, share:
         if own:
             context = sentence
         else:
-            after = [s for s in spans if s[0] >= cursor]
-            before = [s for s in spans if s[1] <= at]
+            named = [s for s in spans if not _YEAR_ONLY_RE.match(s[2])]
+            after = [s for s in named if s[0] >= cursor]
+            before = [s for s in named if s[1] <= at]
             pick = after[0] if after else (before[-1] if before else None)
             if pick is None:
                 continue  # a sentence whose paragraph cites nothing cannot say where it comes from

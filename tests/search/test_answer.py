@@ -229,6 +229,17 @@ def test_candidates_carry_their_citation_and_skip_questions_pointers_and_tables(
     assert [r.key for r in found[0].citations] == ["mcinnes2007practitioners"]
 
 
+def test_a_sentence_never_borrows_a_narrative_citations_bare_year() -> None:
+    """'Marsh (2006) says ...' cites Marsh outside the bracket: the sentence before it, which has no
+    citation of its own, takes the next bracket that names its authors, never "(2006)" alone."""
+    c = chunk("e/a", "e/a", "")
+    line = ("Several commentators warn against overrating shared buildings. Marsh (2006) says working "
+            "together takes more than working side by side (Marsh, 2006; McInnes, 2007, sec. 5).")
+    found = a.sentence_candidates(line, c, 0, 1)
+    assert found[0].text.startswith("Several commentators")
+    assert found[0].cite == "(Marsh, 2006; McInnes, 2007, sec. 5)"
+
+
 def _pool(*specs: tuple[str, str, int]) -> list[a.Candidate]:
     return [a.Candidate(text, chunk(cid, cid.split("#")[0], ""), line, 1, "", ()) for text, cid, line in specs]
 

@@ -82,6 +82,9 @@ const BOUNDARY = /[.!?]["'\u201d\u2019)\]]*\s+/g;
 const NEXT = /["'\u201c\u2018([]?[A-Z0-9]/y;
 const WORD_BEFORE = /([\p{L}\p{N}_.]+)[.!?]["'\u201d\u2019)\]]*$/u;
 const CITE = /\([^()]*\b(?:1[5-9]|20)\d\d[a-z]?\b[^()]*\)|\([^()]*\bn\.d\.[^()]*\)/g;
+// a narrative citation's bracket, "(2006)" or "(2006, p. 4)": its author stands outside it, so a
+// sentence without a citation of its own never borrows it (as in Python)
+const YEAR_ONLY = /^\((?:(?:1[5-9]|20)\d\d[a-z]?|n\.d\.)(?:,[^()]*)?\)$/;
 const WORDS = /[\p{L}\p{N}_]+/gu;
 const POINTER = /^(?:See|For more|For details|Compare)\b|\b(?:is|are) (?:set out|discussed|described) in\b/;
 
@@ -161,8 +164,9 @@ function sentenceCandidates(line, chunk, number, group, refs, settings, abbrevia
     let cite = "";
     let context = sentence;
     if (!own.length) {
-      const after = spans.filter((s) => s[0] >= cursor);
-      const before = spans.filter((s) => s[1] <= at);
+      const named = spans.filter((s) => !YEAR_ONLY.test(s[2]));
+      const after = named.filter((s) => s[0] >= cursor);
+      const before = named.filter((s) => s[1] <= at);
       const pick = after.length ? after[0] : before.length ? before[before.length - 1] : null;
       if (!pick) continue; // a paragraph that cites nothing cannot say where the sentence comes from
       cite = pick[2];
