@@ -11,6 +11,7 @@ export const KIND_LABELS = {
   strategy: "Practice strategy",
   procedure: "Procedure",
   source: "Source",
+  theme: "Theme",
 };
 
 export function el(tag, className, text) {
