@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from indexer.site.cite_box import kb_version
 from indexer.site.render import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,7 @@ def test_citation_cff_says_what_the_site_says() -> None:
     assert data["authors"] == [{"name": settings.site_info().author}]  # "Editors of ...", one corporate name
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert data["license"] == project["license"] and data["version"] == project["version"]
+    assert kb_version() == project["version"]  # the version the site's "Cite this knowledge base" shows
 
 
 def _cffconvert() -> str:

@@ -179,6 +179,9 @@ def cite_box(ref: Reference, formatted: Mapping[str, str], site: SiteInfo, chang
             f"{LABEL[f]}</a>" for f in FORMATS if f in files
         )
         parts.append(f'<p class="kb-cite-files">Download: {links}</p>')
+    if ref.key == KB_KEY and kb_version():
+        parts.append(f'<p class="kb-cite-note kb-cite-version">Version {html.escape(kb_version())} '
+                     "(as in the repository's CITATION.cff).</p>")
     if changed and changed.known:
         parts.append(f'<p class="kb-cite-note">Last changed {format_date(changed.date.isoformat())}.</p>')
     elif changed is not None:
@@ -188,6 +191,17 @@ def cite_box(ref: Reference, formatted: Mapping[str, str], site: SiteInfo, chang
                  f"({format_date(site.date.isoformat())}): give the day you read the page.</p>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def kb_version() -> str:
+    """The knowledge base's version (the project's, as CITATION.cff gives it; '' when the
+    package is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("early-years-kb")
+    except PackageNotFoundError:
+        return ""
 
 
 def kb_files(site: SiteInfo, changed: PageDate | None = None) -> dict[str, str]:
@@ -209,6 +223,7 @@ __all__ = [
     "formatted",
     "kb_files",
     "kb_reference",
+    "kb_version",
     "page_reference",
     "page_templates",
     "site_reference",

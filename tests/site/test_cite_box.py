@@ -122,3 +122,11 @@ def test_page_dates_from_git_and_the_working_tree(tmp_path: Path) -> None:
 def test_page_dates_without_git(tmp_path: Path) -> None:
     (tmp_path / "corpus").mkdir()
     assert last_changes(tmp_path, tmp_path / "corpus") == {}
+
+
+def test_the_knowledge_bases_box_shows_its_version_and_a_pages_box_does_not() -> None:
+    kb = cb.kb_reference(SITE)
+    box = cb.cite_box(kb, {}, SITE, None, "Cite this knowledge base")
+    assert f"Version {cb.kb_version()} " in box and cb.kb_version()
+    page = cb.site_reference("kb-page", "A page", SITE, "https://x.example/p/", SITE.date, SITE.date)
+    assert "kb-cite-version" not in cb.cite_box(page, {}, SITE, None)
