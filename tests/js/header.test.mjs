@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 
 import { excerpt, resultHref } from "../../indexer/site/js/header.js";
 import { wordsOf } from "../../indexer/site/js/highlight.js";
+import { queryWords } from "../../indexer/site/js/words.js";
 import { modelBytes, modelPolicy, offerLabel, remember } from "../../indexer/site/js/meaning.js";
 
 function fakeWindow({ width = 1280, coarse = false, saveData = false, storage = new Map(), blocked = false } = {}) {
@@ -65,7 +66,7 @@ describe("the model policy (meaning.js)", () => {
 });
 
 describe("a result's line and address (header.js)", () => {
-  const isQueryWord = (w) => ["location", "achieves"].includes(w.toLowerCase());
+  const isQueryWord = (w) => ["co-location", "achieves"].includes(w.toLowerCase());
 
   test("the excerpt is cut around the first matched word, whose words it reports", () => {
     const text = `${"Earlier words fill the start of this passage. ".repeat(8)}Co-location achieves more &amp; better. ${"Later words. ".repeat(30)}`;
@@ -73,8 +74,16 @@ describe("a result's line and address (header.js)", () => {
     assert.ok(shown.startsWith("… ") && shown.endsWith(" …"), shown);
     assert.ok(shown.includes("Co-location achieves more & better."), shown);
     assert.ok(shown.length <= 210, `${shown.length} characters`);
-    assert.deepEqual(words, ["location", "achieves"]);
+    assert.deepEqual(words, ["co-location", "achieves"]); // "co-" stays with its word, as the tokenizer folds it
     assert.deepEqual(excerpt("A short passage.", isQueryWord), ["A short passage.", []]);
+  });
+
+  test("a text word is a query word when the tokenizer gives it a query stem ('co-location' = 'colocation')", () => {
+    const tokenize = (t) => (t.toLowerCase().replace(/\bco-(?=\p{L})/gu, "co").match(/[\p{L}\p{N}_]{2,}/gu) || []);
+    const engine = { lexical: { tokenize } };
+    const isWord = queryWords(engine, "what does co-location achieve");
+    assert.ok(isWord("Co-location") && isWord("colocation") && isWord("achieve"));
+    assert.ok(!isWord("location") && !isWord("co"));
   });
 
   test("the link keeps the section's anchor and carries the matched words", () => {

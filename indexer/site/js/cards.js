@@ -54,10 +54,14 @@ function marked(out, raw, isQueryWord) {
   return markWords(out, decodeEntities(raw), isQueryWord);
 }
 
+/** The words of a text as the marks see them: a word-initial "co-" stays with its word
+ * ("co-location" is one word, as the tokenizer folds it to "colocation"). */
+export const TEXT_WORDS = /(?<![\p{L}\p{N}_])co[-\u2010\u2011]\p{L}[\p{L}\p{N}_]*|[\p{L}\p{N}_]{2,}/giu;
+
 /** Plain `text` (entities already decoded) appended to `out`, the query's words in <mark>. */
 export function markWords(out, text, isQueryWord) {
   let last = 0;
-  for (const m of text.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
+  for (const m of text.matchAll(TEXT_WORDS)) {
     if (!isQueryWord(m[0])) continue;
     out.append(text.slice(last, m.index));
     out.append(el("mark", "", m[0]));

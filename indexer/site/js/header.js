@@ -14,7 +14,7 @@
 // (words | hybrid | done) and data-kb-mode; each result's excerpt is [data-kb-result] with
 // data-id, data-title, data-section and data-url. window.kbHeader (tests): {ready, state, run}.
 import { fetchArrayBuffer, importAsset } from "./assets.js";
-import { KIND_LABELS, decodeEntities, el, markWords } from "./cards.js";
+import { KIND_LABELS, TEXT_WORDS, decodeEntities, el, markWords } from "./cards.js";
 import { cleanQuery, decodeFloat16 } from "./engine.js";
 import { modelBytes, modelPolicy, offerLabel, remember } from "./meaning.js";
 import { openWordSearch, queryWords } from "./words.js";
@@ -33,7 +33,7 @@ export function excerpt(text, isQueryWord, size = EXCERPT) {
   const plain = decodeEntities(text).replace(/\s+/g, " ").trim();
   const words = [];
   let first = -1;
-  for (const m of plain.matchAll(/[\p{L}\p{N}_]{2,}/gu)) {
+  for (const m of plain.matchAll(TEXT_WORDS)) {
     if (!isQueryWord(m[0])) continue;
     if (first < 0) first = m.index;
     const word = m[0].toLowerCase();

@@ -56,5 +56,6 @@ export function wordSearch(engine) {
 /** `isQueryWord(word)`: whether `word` has the stem of one of the words of `text` (stop words out). */
 export function queryWords(engine, text) {
   const stems = new Set(engine.lexical.tokenize(text));
-  return (word) => stems.has(engine.lexical.stem(word.toLowerCase()));
+  // the word through the same tokenizer ("co-location" folds to one stem, as in the index)
+  return (word) => engine.lexical.tokenize(word).some((stem) => stems.has(stem));
 }
