@@ -13,10 +13,9 @@
 // The DOM contract (docs/search.md): the list is [data-kb-results] with data-kb-state
 // (words | hybrid | done) and data-kb-mode; each result's excerpt is [data-kb-result] with
 // data-id, data-title, data-section and data-url. window.kbHeader (tests): {ready, state, run}.
-import { fetchArrayBuffer, importAsset } from "./assets.js";
 import { KIND_LABELS, TEXT_WORDS, decodeEntities, el, markWords } from "./cards.js";
-import { cleanQuery, decodeFloat16 } from "./engine.js";
-import { modelBytes, modelPolicy, offerLabel, remember } from "./meaning.js";
+import { cleanQuery } from "./engine.js";
+import { loadMeaning, modelBytes, modelPolicy, offerLabel, remember } from "./meaning.js";
 import { openWordSearch, queryWords } from "./words.js";
 
 const TOP = 6;
@@ -206,19 +205,10 @@ export function start(box) {
     offer.hidden = true;
     modelPromise = (async () => {
       try {
-        const [{ loadEmbedder }, vectors] = await Promise.all([
-          importAsset(new URL("embed.js", assets).href),
-          fetchArrayBuffer(new URL("vectors.bin", assets).href),
-        ]);
-        state.words.engine.setVectors(decodeFloat16(vectors));
-        state.embedder = await loadEmbedder(assets.href, {
-          modelFile: state.words.engine.index.model_file,
-          maxTokens: state.words.engine.index.max_tokens,
-          onProgress(loaded, total) {
-            if (state.model !== "loading" || !state.query.trim()) return;
-            const mb = (x) => (x / 1e6).toFixed(1);
-            setStatus(`Word matches shown. Loading meaning-based search: ${mb(loaded)}${total ? ` of ${mb(total)}` : ""} MB…`);
-          },
+        state.embedder = await loadMeaning(state.words.engine, assets, (loaded, total) => {
+          if (state.model !== "loading" || !state.query.trim()) return;
+          const mb = (x) => (x / 1e6).toFixed(1);
+          setStatus(`Word matches shown. Loading meaning-based search: ${mb(loaded)}${total ? ` of ${mb(total)}` : ""} MB…`);
         });
         state.model = "ready";
       } catch (error) {

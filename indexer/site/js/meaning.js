@@ -7,6 +7,9 @@
 //     an explicit choice, remembered (`remember()`) so that the next page loads it itself.
 //   modelBytes(index, assets) -> bytes to download, or null when unknown
 //   offerLabel(bytes) -> "Search by meaning: about 18 MB, once"
+//   loadMeaning(engine, assets, onProgress) -> the query embedder, the engine's vectors set
+import { fetchArrayBuffer, importAsset } from "./assets.js";
+import { decodeFloat16 } from "./engine.js";
 
 const CHOICE_KEY = "kb-search-meaning";
 export const NARROW = "(max-width: 44.9375em)";
@@ -65,4 +68,18 @@ export async function modelBytes(index, assets, { fetch: fetchImpl = globalThis.
 export function offerLabel(bytes) {
   if (!bytes) return "Search by meaning: a large download, once";
   return `Search by meaning: about ${Math.max(1, Math.round(bytes / 1e6))} MB, once`;
+}
+
+/**
+ * Meaning-based search for `engine` (an Engine over the index under `assets`, a URL ending in
+ * "/"): the passages' vectors set on it and the query embedder loaded (embed.js, in a worker).
+ * `onProgress(loaded, total)` follows the model's download. One path for the box and the page.
+ */
+export async function loadMeaning(engine, assets, onProgress) {
+  const [{ loadEmbedder }, vectors] = await Promise.all([
+    importAsset(new URL("embed.js", assets).href),
+    fetchArrayBuffer(new URL("vectors.bin", assets).href),
+  ]);
+  engine.setVectors(decodeFloat16(vectors));
+  return loadEmbedder(assets.href, { modelFile: engine.index.model_file, maxTokens: engine.index.max_tokens, onProgress });
 }

@@ -10,12 +10,12 @@
 //
 // window.kbSearch (for tests and the curious): {ready, search(query, options), answer(result),
 // embed(text), loadModel(), run(), state}.
-import { fetchArrayBuffer, importAsset, loadIndex, loadStemmer } from "./assets.js";
-import { Engine, decodeFloat16 } from "./engine.js";
+import { loadIndex, loadStemmer } from "./assets.js";
+import { Engine } from "./engine.js";
 import { KIND_LABELS, card, el, showAnswer } from "./cards.js";
 import { answer as chooseAnswer, groupHits } from "./results.js";
 import { queryWords } from "./words.js";
-import { modelBytes, modelPolicy, offerLabel, remember } from "./meaning.js";
+import { loadMeaning, modelBytes, modelPolicy, offerLabel, remember } from "./meaning.js";
 
 const root = document.getElementById("kb-search");
 const assets = new URL(root.dataset.assets, document.baseURI);
@@ -172,20 +172,11 @@ function loadModel() {
   setStatus("Loading the model for meaning-based search…");
   modelPromise = (async () => {
     try {
-      const [{ loadEmbedder }, vectors] = await Promise.all([
-        importAsset(new URL("embed.js", assets).href),
-        fetchArrayBuffer(new URL("vectors.bin", assets).href),
-      ]);
-      state.engine.setVectors(decodeFloat16(vectors));
-      state.embedder = await loadEmbedder(assets.href, {
-        modelFile: state.engine.index.model_file,
-        maxTokens: state.engine.index.max_tokens,
-        onProgress(loaded, total) {
-          const mb = (x) => (x / 1e6).toFixed(1);
-          if (state.model === "loading") {
-            setStatus(`Word matches shown. Loading the model for meaning-based search: ${mb(loaded)}${total ? ` of ${mb(total)}` : ""} MB…`);
-          }
-        },
+      state.embedder = await loadMeaning(state.engine, assets, (loaded, total) => {
+        const mb = (x) => (x / 1e6).toFixed(1);
+        if (state.model === "loading") {
+          setStatus(`Word matches shown. Loading the model for meaning-based search: ${mb(loaded)}${total ? ` of ${mb(total)}` : ""} MB…`);
+        }
       });
       state.modelSeconds = state.embedder.seconds;
       state.model = "ready";
