@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chunking import Chunk, CitationRef
+from .chunk import Chunk, CitationRef
 from .grouping import Group
 from .passages import TEXT
 from .sentences import split_sentences

@@ -44,6 +44,7 @@ from .embedding import (
 )
 from .expansion import ExpansionTable
 from .lexical import LexicalIndex
+from .passages import StoredRoles, roles_document
 from .store import (
     MODELS_DIR,
     Manifest,
@@ -269,7 +270,8 @@ def _build(
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
     lexical = LexicalIndex.build(texts)
-    folder = write_index(root, manifest, chunks, vectors, lexical, ExpansionTable.from_entries(corpus.entries))
+    roles = StoredRoles(*roles_document(root, chunks))
+    folder = write_index(root, manifest, chunks, vectors, lexical, ExpansionTable.from_entries(corpus.entries), roles)
     return IndexReport(
         folder=folder,
         entries=len(corpus.entries),

@@ -12,18 +12,16 @@ rendered as author-date text with the site's labels), and the keys it cites.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from ..cite.labels import citation_labels
 from ..corpus.bibliography import Reference
-from ..corpus.citations import AuthorDate, Labels, cited_keys
+from ..corpus.citations import Labels, cited_keys
 from ..corpus.entries import Entry
 from ..corpus.markdown import MAX_HEAD_CHARS, MAX_TOKENS, inline_text, split_sections
 from ..problems import KBError
+from .chunk import Chunk, CitationRef, embed_text
 from .sentences import split_sentences
 
 #: a function giving the number of word pieces of a text, without special tokens
@@ -35,106 +33,6 @@ NAVIGATION_HEADINGS: frozenset[str] = frozenset({"see also", "related", "related
 SPECIAL_TOKENS = 2
 #: the fewest word pieces a chunk's text may have beside its title and section path
 MIN_TEXT_TOKENS = 16
-
-
-@dataclass(frozen=True)
-class CitationRef:
-    """A cited work as search results show it: key, the author part and year of its in-text
-    label as the site prints it (``indexer.cite.labels``: the year carries its suffix,
-    ``2007a``), and its title."""
-
-    key: str
-    author: str
-    year: str
-    title: str
-
-    @classmethod
-    def from_reference(cls, key: str, ref: Reference | None, label: AuthorDate | None = None) -> CitationRef:
-        if ref is None:
-            return cls(key=key, author=key, year="", title="")
-        if label is None:
-            label = citation_labels({key: ref})[key]
-        return cls(key=key, author=label.author, year=label.year, title=ref.title)
-
-    def to_dict(self) -> dict[str, str]:
-        return {"key": self.key, "author": self.author, "year": self.year, "title": self.title}
-
-    @property
-    def author_date(self) -> str:
-        """``McInnes (2007a)``."""
-        return AuthorDate(self.author, self.year).narrative
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One searchable passage of an entry.
-
-    ``id`` is ``path_id#anchor`` (``path_id`` alone for the text before the first heading),
-    with ``~2``, ``~3`` ... for the further parts of a split section. ``text`` is plain
-    text; ``embed_text`` (title, section path and text) is what the model and BM25 read.
-    """
-
-    id: str
-    path_id: str
-    kind: str
-    title: str
-    section_path: tuple[str, ...]
-    anchor: str
-    url: str
-    text: str
-    tags: tuple[str, ...]
-    year: int | None
-    citations: tuple[CitationRef, ...] = field(default=())
-
-    @property
-    def section(self) -> str:
-        return " > ".join(self.section_path)
-
-    @property
-    def embed_text(self) -> str:
-        return embed_text(self.title, self.section_path, self.text)
-
-    @property
-    def content_hash(self) -> str:
-        """A hash of what the model reads: unchanged text is never embedded twice."""
-        return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()[:32]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "path_id": self.path_id,
-            "kind": self.kind,
-            "title": self.title,
-            "section_path": list(self.section_path),
-            "anchor": self.anchor,
-            "url": self.url,
-            "text": self.text,
-            "tags": list(self.tags),
-            "year": self.year,
-            "citations": [c.to_dict() for c in self.citations],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Chunk:
-        return cls(
-            id=data["id"],
-            path_id=data["path_id"],
-            kind=data["kind"],
-            title=data["title"],
-            section_path=tuple(data["section_path"]),
-            anchor=data["anchor"],
-            url=data["url"],
-            text=data["text"],
-            tags=tuple(data["tags"]),
-            year=data["year"],
-            citations=tuple(CitationRef(**c) for c in data["citations"]),
-        )
-
-
-def embed_text(title: str, section_path: Sequence[str], text: str) -> str:
-    """The text the model and BM25 read: 'Title: Section > Subsection' then the text."""
-    head = f"{title}: {' > '.join(section_path)}" if section_path else title
-    return f"{head}\n{text}"
 
 
 # --- sizing -------------------------------------------------------------------------------

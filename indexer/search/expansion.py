@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..corpus.entries import Entry
+if TYPE_CHECKING:
+    from ..corpus.entries import Entry
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SEPARATORS_RE = re.compile(r"[^\w']+")

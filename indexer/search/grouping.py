@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .chunking import Chunk
+from .chunk import Chunk, ChunkTable
 from .passages import SYNTHESIS, TEXT
 from .query import NOTE_FACTOR, Hit, Results
 
@@ -131,15 +131,18 @@ def group_hits(
     )
 
 
-_INTROS: dict[int, tuple[Sequence[Chunk], dict[str, Chunk]]] = {}
+_INTROS: dict[int, tuple[Sequence[Chunk], Callable[[str], Chunk | None]]] = {}
 
 
-def _intro_chunks(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
-    """Each entry's passage before its first heading, by path id; made once per list of chunks
-    (a loaded index keeps its list), not for every query."""
+def _intro_chunks(chunks: Sequence[Chunk]) -> Callable[[str], Chunk | None]:
+    """Each entry's passage before its first heading (its id is the entry's path id), by path
+    id: the index's table finds it by id; a plain list is looked through once per list (a
+    loaded index keeps its list), not for every query."""
+    if isinstance(chunks, ChunkTable):
+        return chunks.by_id
     cached = _INTROS.get(id(chunks))
     if cached is None or cached[0] is not chunks:
-        cached = (chunks, {c.path_id: c for c in chunks if c.id == c.path_id})
+        cached = (chunks, {c.path_id: c for c in chunks if c.id == c.path_id}.get)
         _INTROS.clear()  # one index at a time is searched; keep no stale list alive
         _INTROS[id(chunks)] = cached
     return cached[1]
@@ -156,7 +159,7 @@ def group_results(
     intro = _intro_chunks(chunks)
 
     def summary(path_id: str) -> str:
-        chunk = intro.get(path_id)
+        chunk = intro(path_id)
         return chunk.text.split("\n", 1)[0] if chunk else ""
 
     groups = group_hits(results.candidates or results.hits, roles, summary, top_k)

@@ -4,17 +4,20 @@
 
     .kb/current            name of the live index folder (replaced atomically)
     .kb/lock               the writer lock (``indexer.lock``): one kb index at a time
-    .kb/index-<stamp>/     manifest.json, chunks.json, dense.faiss, bm25.npz, expansion.json
+    .kb/index-<stamp>/     manifest.json, chunks.json, dense.faiss, bm25.npz, expansion.json, roles.json
     .kb/models/<model>/    the ONNX export of the model (kept across re-indexing)
 
-Format 4 (``FORMAT``): the vectors are kept once, in ``dense.faiss`` (a FAISS
+Format 5 (``FORMAT``): the vectors are kept once, in ``dense.faiss`` (a FAISS
 ``IndexFlatIP``; ``snapshot.dense_vectors`` reads them back); the BM25 arrays, their
 vocabulary and parameters in ``bm25.npz`` (``lexical``: the project's own layout); chunk
-metadata in ``chunks.json``; the glossary expansion table in ``expansion.json``. The
-manifest records what the index was built from and with and a BLAKE2b checksum
-(``atomic.checksum``) of every other file. An index of another format is refused with a
-line that says to run ``kb index`` (format 3 kept a second copy of the vectors in
-``vectors.npy`` and bm25s's own files in ``bm25/``).
+metadata in ``chunks.json``, one passage a line (``chunk.ChunkTable`` decodes only those a
+query shows); the glossary expansion table in ``expansion.json``; what each line of a passage
+is (text, note, synthesis, list) and each finding's theme in ``roles.json``
+(``passages.StoredRoles``), so that a search reads no entry file. The manifest records what
+the index was built from and with and a BLAKE2b checksum (``atomic.checksum``) of every other
+file. An index of another format is refused with a line that says to run ``kb index``
+(format 4 had ``chunks.json`` on one line and no ``roles.json``; format 3 kept a second copy
+of the vectors in ``vectors.npy`` and bm25s's own files in ``bm25/``).
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ from ..corpus.project import BIBLIOGRAPHY, CORPUS_DIR, INDEX_DIR
 from ..problems import KBError
 from .lexical import LEXICAL_FILE
 
-FORMAT = 4
+FORMAT = 5
 CURRENT = "current"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 DENSE = "dense.faiss"
 LEXICAL = LEXICAL_FILE
 EXPANSION = "expansion.json"
+ROLES = "roles.json"
 MODELS_DIR = "models"
 INDEX_DIR_RE = re.compile(r"^index-[0-9a-f-]+$")
 

@@ -12,19 +12,19 @@ parentheses are compared, not strings). Lines under headings that list works or 
 Snippets and answer sentences come from ``t`` lines only (synthesis may be shown on a card,
 labelled, but never as what the sources say). The index's corpus fingerprint guarantees the
 files read here are the ones the chunks were made from. ``roles_document`` gives the same
-information to the site (``index.json``), so the browser chooses as ``kb search`` does.
+information to the site (``index.json``), so the browser chooses as ``kb search`` does, and to
+the index (``roles.json``), so that ``kb search`` reads no entry file (``StoredRoles``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from ..corpus.markdown import _units, inline_text
 from ..corpus.project import CORPUS_DIR
-from ..corpus.schema import FINDING_THEMES
-from .chunking import Chunk
+from .chunk import Chunk
 
 TEXT, NOTE, SYNTHESIS, LISTING = "t", "n", "s", "l"
 #: admonition types whose content is not what the sources say
@@ -51,6 +51,8 @@ def words(text: str) -> set[str]:
 
 def admonition_units(body: str) -> list[tuple[str, str]]:
     """(role, plain text) of every title and paragraph inside a note or synthesis block."""
+    from ..corpus.markdown import _units, inline_text
+
     lines = body.split("\n")
     found: list[tuple[str, str]] = []
     number = 0
@@ -103,6 +105,8 @@ def entry_parts(root: Path, path_id: str) -> tuple[str, str]:
     ``path_id`` ('findings/co-location'); empty when the file cannot be read. The front matter
     is only skipped (the index's fingerprint says the file is the one ``kb check`` and the
     chunker read), so the query path needs no YAML parser."""
+    from ..corpus.schema import FINDING_THEMES
+
     path = root / CORPUS_DIR / f"{path_id}.md"
     try:
         text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
@@ -140,6 +144,35 @@ class PassageRoles:
         """The entry's theme label (findings only), '' for other kinds."""
         self._read(path_id)
         return self._themes[path_id]
+
+
+class StoredRoles:
+    """Roles and themes as the index keeps them (``roles.json``, from ``roles_document``): the
+    role letters of each chunk whose lines are not all text, the theme of each entry that has
+    one; ``PassageRoles``'s answers without reading the entry files."""
+
+    def __init__(self, roles: Mapping[str, str], themes: Mapping[str, str]) -> None:
+        self._roles, self._themes = dict(roles), dict(themes)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StoredRoles:
+        """The table in ``data`` (``to_dict``); ``ValueError`` when it is not one."""
+        roles, themes = data.get("roles"), data.get("themes")
+        for name, table in (("roles", roles), ("themes", themes)):
+            if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+                raise ValueError(f"{name} is not a table of strings")
+        assert isinstance(roles, dict) and isinstance(themes, dict)
+        return cls(roles, themes)
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        return {"roles": self._roles, "themes": self._themes}
+
+    def roles(self, chunk: Chunk) -> str:
+        found = self._roles.get(chunk.id)
+        return TEXT * (chunk.text.count("\n") + 1) if found is None else found
+
+    def theme(self, path_id: str) -> str:
+        return self._themes.get(path_id, "")
 
 
 def roles_document(root: Path, chunks: Iterable[Chunk]) -> tuple[dict[str, str], dict[str, str]]:

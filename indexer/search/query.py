@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..problems import Arg, ArgumentError, KBError, did_you_mean
-from .chunking import Chunk
+from .chunk import Chunk
 from .embedding import Embedder
 from .expansion import LEXICAL_WEIGHT, Expansion
 
@@ -214,15 +214,13 @@ class Searcher:
     def __init__(self, index: LoadedIndex, embedder: Embedder | None) -> None:
         import faiss
 
-        from .passages import PassageRoles
-
         faiss.omp_set_num_threads(QUERY_THREADS)
 
         self.index = index
         self.embedder = embedder
         self._masks: dict[Filters, Any] = {}
-        #: what each line of a passage is (text, note, synthesis, list), from the entry files
-        self.roles = PassageRoles(index.folder.parent.parent)
+        #: what each line of a passage is (text, note, synthesis, list), as the index keeps it
+        self.roles = index.roles
 
     def _allowed(self, filters: Filters) -> npt.NDArray[np.bool_] | None:
         import numpy as np

@@ -13,7 +13,7 @@ from .answer import Answer, answer
 from .grouping import Group, group_results
 
 if TYPE_CHECKING:
-    from .chunking import Chunk
+    from .chunk import Chunk
     from .query import Filters, Results, Searcher
 
 

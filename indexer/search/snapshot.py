@@ -5,7 +5,8 @@ its checksum and the arrays' shapes against the manifest, and refuses, in one li
 what to run, an index that is missing, damaged, of another format, built for another corpus
 (the corpus fingerprint differs) or by another model. A reader racing a writer's clean-up (the
 folder it was about to read has gone) reads the new live folder instead. ``load_previous``
-gives ``kb index`` what it can reuse (vectors by content hash, chunks by entry key), never
+gives ``kb index`` what it can reuse (vectors by content hash, chunks by entry key; of an
+index of format 4, the vectors: ``VECTOR_FORMATS``), never
 what fails its checksum or shape.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..atomic import checksum
-from .chunking import Chunk
+from .chunk import Chunk, ChunkTable
 from .expansion import ExpansionTable
 from .manifest import (
     CHUNKS,
@@ -29,6 +30,7 @@ from .manifest import (
     INDEX_DIR_RE,
     LEXICAL,
     MANIFEST,
+    ROLES,
     IndexDamaged,
     IndexUnusable,
     Manifest,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from .lexical import LexicalIndex
+    from .passages import StoredRoles
 
 _T = TypeVar("_T")
 
@@ -147,10 +150,11 @@ class LoadedIndex:
 
     folder: Path
     manifest: Manifest
-    chunks: list[Chunk]
+    chunks: ChunkTable
     dense: Any  # faiss.Index
     lexical: LexicalIndex
     expansion: ExpansionTable
+    roles: StoredRoles
 
     @property
     def onnx_folder(self) -> Path:
@@ -181,11 +185,10 @@ def check_usable(root: Path, expected_model_id: str) -> tuple[Path, Manifest]:
     return _snapshot(root, read)
 
 
-def _chunks(data: bytes, root: Path) -> list[Chunk]:
-    try:
-        return [Chunk.from_dict(c) for c in json.loads(data.decode("utf-8"))]
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-        raise IndexDamaged(root, f"{CHUNKS}: {type(exc).__name__}") from None
+def _chunks(data: bytes, root: Path, manifest: Manifest) -> ChunkTable:
+    """The passages of ``chunks.json``, decoded as they are read (``ChunkTable``, with the
+    manifest's ids); a passage that cannot be decoded is ``IndexDamaged``."""
+    return ChunkTable(data, list(manifest.chunk_hashes), lambda what: IndexDamaged(root, f"{CHUNKS}: {what}"))
 
 
 def _dense(folder: Path, root: Path, manifest: Manifest, count: int) -> Any:
@@ -206,12 +209,11 @@ def _dense(folder: Path, root: Path, manifest: Manifest, count: int) -> Any:
 
 def _load_folder(folder: Path, root: Path, expected_model_id: str) -> LoadedIndex:
     from .lexical import LEXICAL_VERSION, LexicalFormatError, LexicalIndex, LexicalVersionError
+    from .passages import StoredRoles
 
     manifest = _manifest(folder, root)
     _check(manifest, root, expected_model_id)
-    chunks = _chunks(_read(folder, CHUNKS, root, manifest), root)
-    if len(chunks) != len(manifest.chunk_hashes):
-        raise IndexDamaged(root, f"{CHUNKS} has {len(chunks)} chunks, the manifest {len(manifest.chunk_hashes)}")
+    chunks = _chunks(_read(folder, CHUNKS, root, manifest), root, manifest)
     dense = _dense(folder, root, manifest, len(chunks))
     try:
         lexical = LexicalIndex.from_bytes(_read(folder, LEXICAL, root, manifest), len(chunks))
@@ -227,7 +229,11 @@ def _load_folder(folder: Path, root: Path, expected_model_id: str) -> LoadedInde
         expansion = ExpansionTable.from_dict(json.loads(_read(folder, EXPANSION, root, manifest).decode("utf-8")))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IndexDamaged(root, f"{EXPANSION}: {type(exc).__name__}") from None
-    return LoadedIndex(folder, manifest, chunks, dense, lexical, expansion)
+    try:
+        roles = StoredRoles.from_dict(json.loads(_read(folder, ROLES, root, manifest).decode("utf-8")))
+    except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+        raise IndexDamaged(root, f"{ROLES}: {type(exc).__name__}") from None
+    return LoadedIndex(folder, manifest, chunks, dense, lexical, expansion, roles)
 
 
 def load_index(root: Path, expected_model_id: str) -> LoadedIndex:
@@ -249,17 +255,40 @@ class Previous:
     damaged: str = ""
 
 
+#: older formats whose vectors a re-index still reuses (their ``dense.faiss`` and manifest
+#: are read as this format's): format 4 differs only in ``chunks.json`` and ``roles.json``
+VECTOR_FORMATS = (4,)
+
+
+def _old_vectors(folder: Path, root: Path, model_id: str) -> Previous:
+    """The vectors of an index of a format in ``VECTOR_FORMATS``, by content hash (the
+    manifest's ids and hashes are in the vectors' order); nothing else of it is reused."""
+    try:
+        raw = json.loads(_read(folder, MANIFEST, root).decode("utf-8"))
+        if not isinstance(raw, dict) or raw.get("format") not in VECTOR_FORMATS:
+            return Previous()
+        manifest = Manifest.from_dict({**raw, "format": FORMAT})
+        if manifest.model_id != model_id:
+            return Previous()
+        vectors = dense_vectors(_dense(folder, root, manifest, len(manifest.chunk_hashes)), manifest.dim)
+    except (ValueError, UnicodeDecodeError, IndexUnusable):
+        return Previous()  # nothing to reuse; the new index replaces it
+    return Previous(dict(zip(manifest.chunk_hashes.values(), vectors, strict=True)))
+
+
 def _previous(folder: Path, root: Path, model_id: str) -> Previous:
     try:
         manifest = _manifest(folder, root)
     except IndexDamaged as exc:
         return Previous(damaged=exc.what)
-    except IndexUnusable:  # another format: nothing to reuse, nothing wrong
+    except OldFormat:
+        return _old_vectors(folder, root, model_id)
+    except IndexUnusable:  # nothing to reuse, nothing wrong
         return Previous()
     if manifest.model_id != model_id:
         return Previous()
     try:
-        chunks = _chunks(_read(folder, CHUNKS, root, manifest), root)
+        chunks = _chunks(_read(folder, CHUNKS, root, manifest), root, manifest).decode_all()
     except IndexDamaged as exc:
         return Previous(damaged=exc.what)
     by_entry: dict[str, list[Chunk]] = {}

@@ -4,7 +4,8 @@
 - ``snapshot``: reading the live index (checksums, shapes, a writer's switch meanwhile) and
   what ``kb index`` may reuse of it;
 - ``writer``: writing a new folder and switching to it atomically, removing leftovers;
-- ``lexical``: the BM25 file (``bm25.npz``).
+- ``lexical``: the BM25 file (``bm25.npz``);
+- ``chunk``: the passages file (``chunks.json``), ``passages``: the roles file (``roles.json``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .manifest import (
     MANIFEST,
     MODELS_DIR,
     RACY_NS,
+    ROLES,
     IndexDamaged,
     IndexUnusable,
     Manifest,
@@ -51,6 +53,7 @@ __all__ = [
     "MANIFEST",
     "MODELS_DIR",
     "RACY_NS",
+    "ROLES",
     "IndexDamaged",
     "IndexUnusable",
     "LoadedIndex",

@@ -22,9 +22,21 @@ from typing import TYPE_CHECKING
 
 from ..atomic import checksum, fsync_folder, fsync_tree, write_atomic
 from ..problems import KBError
-from .chunking import Chunk
+from .chunk import Chunk, chunks_bytes
 from .expansion import ExpansionTable
-from .manifest import CHUNKS, CURRENT, DENSE, EXPANSION, INDEX_DIR_RE, LEXICAL, MANIFEST, MODELS_DIR, Manifest, kb_dir
+from .manifest import (
+    CHUNKS,
+    CURRENT,
+    DENSE,
+    EXPANSION,
+    INDEX_DIR_RE,
+    LEXICAL,
+    MANIFEST,
+    MODELS_DIR,
+    ROLES,
+    Manifest,
+    kb_dir,
+)
 from .snapshot import pointer
 
 if TYPE_CHECKING:
@@ -32,6 +44,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from .lexical import LexicalIndex
+    from .passages import StoredRoles
 
 #: what a killed run leaves in .kb/: its temporary index folder, pointer and probe
 _LEFTOVER_RE = re.compile(r"^(index-[0-9a-f-]+\.tmp|\.current\..+|\.probe-\d+)$")
@@ -88,6 +101,7 @@ def write_index(
     vectors: npt.NDArray[np.float32],
     lexical: LexicalIndex,
     expansion: ExpansionTable,
+    roles: StoredRoles,
 ) -> Path:
     """Write a complete index to a new folder, then make it the live one atomically.
 
@@ -103,10 +117,11 @@ def write_index(
     try:
         tmp.mkdir()
         files = {
-            CHUNKS: json.dumps([c.to_dict() for c in chunks], ensure_ascii=False).encode("utf-8"),
+            CHUNKS: chunks_bytes(chunks),
             DENSE: dense_bytes(vectors, manifest.dim),
             EXPANSION: json.dumps(expansion.to_dict(), ensure_ascii=False).encode("utf-8"),
             LEXICAL: lexical.to_bytes(),
+            ROLES: json.dumps(roles.to_dict(), ensure_ascii=False).encode("utf-8"),
         }
         for file_name, data in files.items():
             _write_new(tmp / file_name, data)

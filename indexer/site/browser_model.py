@@ -23,7 +23,7 @@ from typing import Any
 
 from ..atomic import write_atomic
 from ..problems import KBError
-from ..search.embedding import MAX_SEQ_LENGTH, ONNX_FILE, TOKENIZER_FILE
+from ..search.embedding import MAX_SEQ_LENGTH, ONNX_DATA, ONNX_FILE, TOKENIZER_FILE
 from .quantise import Scheme, quantise_graph
 
 #: int8 weight matrices, 4-bit embedding tables in blocks of 32 (see the module's docstring)
@@ -94,7 +94,8 @@ def browser_model(export_folder: Path, scheme: Scheme = SCHEME) -> Path:
         raise KBError(f"the ONNX copy of the model is missing in {export_folder}: run kb index")
     target = export_folder / BROWSER_MODEL
     meta_path = export_folder / BROWSER_META
-    source_hash = file_hash(source)
+    weights = export_folder / ONNX_DATA  # the export's weights, when they are beside the graph
+    source_hash = file_hash(source) + (file_hash(weights) if weights.exists() else "")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

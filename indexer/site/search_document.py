@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..cite.citestyle import CitationStyle
-from ..search.chunking import Chunk
+from ..search.chunk import Chunk
 from ..search.embedding import MAX_SEQ_LENGTH
 from ..search.expansion import LEXICAL_WEIGHT
 from ..search.query import DEPTH, RRF_K

@@ -64,6 +64,20 @@ def _half(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
+def _first_passage_emptied(data: bytes) -> bytes:
+    """chunks.json with its first passage replaced by an object that is not a passage (every
+    passage of the small project is among a search's candidates, so a search reads it)."""
+    lines = data.split(b"\n")
+    lines[1] = b"{},"
+    return b"\n".join(lines)
+
+
+def _second_passage_cut(data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    lines[2] = lines[2][: len(lines[2]) // 2]
+    return b"\n".join(lines)
+
+
 def _narrow_dense(data: bytes) -> bytes:
     import faiss
 
@@ -169,7 +183,7 @@ CASES = [
     Case("index-other-model", K, SEARCH, 1, "Error: the search index was built by other/model, not "
          "fake/hashing-64: run kb index", index_first=True, setup=_edit_manifest(model_id="other/model")),
     Case("index-old-format", K, SEARCH, 1, "Error: the search index in {root}/.kb was written by an older "
-         "version of kb (format 3; this one reads format 4): run kb index",
+         "version of kb (format 3; this one reads format 5): run kb index",
          index_first=True, setup=_edit_manifest(format=3)),
     Case("index-dense-tampered", K, SEARCH, 1, f"{DAMAGED} (dense.faiss checksum): run kb index",
          index_first=True, setup=replace_file("dense.faiss", _flip)),
@@ -182,8 +196,17 @@ CASES = [
          setup=replace_file("dense.faiss", _narrow_dense, fix_checksum=True)),
     Case("index-chunks-truncated", K, SEARCH, 1, f"{DAMAGED} (chunks.json checksum): run kb index",
          index_first=True, setup=replace_file("chunks.json", _half)),
-    Case("index-chunks-garbage-checksum-fixed", K, SEARCH, 1, f"{DAMAGED} (chunks.json: JSONDecodeError): "
-         "run kb index", index_first=True, setup=replace_file("chunks.json", _half, fix_checksum=True)),
+    Case("index-chunks-garbage-checksum-fixed", K, SEARCH, 1, f"{DAMAGED} (chunks.json: not a JSON array with one "
+         "passage a line): run kb index", index_first=True, setup=replace_file("chunks.json", _half, fix_checksum=True)),
+    Case("index-chunks-line-not-a-passage", K, SEARCH, 1, f"{DAMAGED} (chunks.json: line 2: KeyError): run kb index",
+         index_first=True, setup=replace_file("chunks.json", _first_passage_emptied, fix_checksum=True)),
+    Case("index-chunks-line-broken", K, SEARCH, 1, f"{DAMAGED} (chunks.json: line 3 is not one passage): "
+         "run kb index", index_first=True, setup=replace_file("chunks.json", _second_passage_cut, fix_checksum=True)),
+    Case("index-roles-missing", K, SEARCH, 1, f"{DAMAGED} (roles.json is missing): run kb index",
+         index_first=True, setup=_remove("roles.json")),
+    Case("index-roles-garbage-checksum-fixed", K, SEARCH, 1, f"{DAMAGED} (roles.json: ValueError): run kb index",
+         index_first=True, setup=replace_file("roles.json", lambda _d: b'{"roles": [1], "themes": {}}',
+                                              fix_checksum=True)),
     Case("index-chunks-missing", K, SEARCH, 1, f"{DAMAGED} (chunks.json is missing): run kb index",
          index_first=True, setup=_remove("chunks.json")),
     Case("index-bm25-missing", K, SEARCH, 1, f"{DAMAGED} (bm25.npz is missing): run kb index",

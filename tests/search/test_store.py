@@ -35,6 +35,24 @@ def test_reindex_embeds_only_changed_chunks(fake_index: Path, fake_embedder) -> 
     assert unchanged.embedded == 0 and fake_embedder.calls - before == 1
 
 
+def test_a_format_4_index_gives_its_vectors_to_the_reindex(fake_index: Path, fake_embedder) -> None:
+    folder = current_folder(fake_index)
+    manifest = json.loads((folder / store.MANIFEST).read_text())
+    chunks = json.loads((folder / store.CHUNKS).read_text())
+    one_line = json.dumps(chunks).encode()  # format 4: the array on one line, no roles.json
+    (folder / store.CHUNKS).write_bytes(one_line)
+    (folder / store.ROLES).unlink()
+    manifest["format"] = 4
+    manifest["checksums"] = {k: v for k, v in manifest["checksums"].items() if k != store.ROLES}
+    manifest["checksums"][store.CHUNKS] = store.checksum(one_line)
+    (folder / store.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(store.OldFormat, match="format 4; this one reads format 5"):
+        load_index(fake_index, fake_embedder.model_id)
+    report = build_index(fake_index, embedder=lambda: fake_embedder)
+    assert (report.embedded, report.reused, report.chunks) == (0, 10, 10)
+    assert len(load_index(fake_index, fake_embedder.model_id).chunks) == 10
+
+
 def test_full_reindex_embeds_everything(fake_index: Path, fake_embedder) -> None:
     report = build_index(fake_index, embedder=lambda: fake_embedder, reuse=False)
     assert report.embedded == 10 and report.reused == 0
@@ -141,10 +159,10 @@ def test_tampered_vectors_are_embedded_again_not_carried_forward(fake_index: Pat
 def test_the_folder_holds_each_thing_once_and_the_vectors_only_in_faiss(fake_index: Path, fake_embedder) -> None:
     folder = current_folder(fake_index)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [store.MANIFEST, store.CHUNKS, store.DENSE, store.LEXICAL, store.EXPANSION])
+        [store.MANIFEST, store.CHUNKS, store.DENSE, store.LEXICAL, store.EXPANSION, store.ROLES])
     manifest = read_manifest(folder)
-    assert manifest.format == store.FORMAT == 4
-    assert sorted(manifest.checksums) == sorted([store.CHUNKS, store.DENSE, store.LEXICAL, store.EXPANSION])
+    assert manifest.format == store.FORMAT == 5
+    assert sorted(manifest.checksums) == sorted([store.CHUNKS, store.DENSE, store.LEXICAL, store.EXPANSION, store.ROLES])
     index = load_index(fake_index, fake_embedder.model_id)
     vectors = index.vectors()
     assert vectors.shape == (10, 64) and vectors.dtype.name == "float32"
@@ -173,7 +191,7 @@ def test_an_index_of_the_old_format_says_run_kb_index_and_kb_index_replaces_it(
 
     _as_format_3(current_folder(fake_index))
     message = (f"the search index in {kb_dir(fake_index)} was written by an older version of kb "
-               "(format 3; this one reads format 4): run kb index")
+               "(format 3; this one reads format 5): run kb index")
     with pytest.raises(IndexUnusable) as raised:
         load_index(fake_index, fake_embedder.model_id)
     assert str(raised.value) == message
