@@ -222,6 +222,7 @@ class LexicalIndex:
         if not stems or not docs:
             return 0.0
         wanted = np.asarray(docs, dtype=np.int64)
+        holds = np.zeros(self.size, dtype=bool)  # which chunks hold the stem (np.isin sorts both)
         found = [0.0] * len(docs)
         total = 0.0
         for stem in stems:
@@ -230,7 +231,9 @@ class LexicalIndex:
             weight = math.log(1.0 + (self.size - (end - start) + 0.5) / ((end - start) + 0.5))
             total += weight
             if end > start:
-                for n in np.flatnonzero(np.isin(wanted, self.indices[start:end])).tolist():
+                holds[:] = False
+                holds[self.indices[start:end]] = True
+                for n in np.flatnonzero(holds[wanted]).tolist():
                     found[n] += weight
         return max(found) / total
 

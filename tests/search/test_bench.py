@@ -28,3 +28,21 @@ def test_judge_measures() -> None:
     q = judge(queries, answers)
     assert (q.s1, q.s5, q.mrr10, q.n) == (0.0, 0.5, 0.25, 2)
     assert q.p5 == (2 / 5 + 0) / 2
+
+
+def test_timed_processes_compile_their_bytecode_outside_the_source(tmp_path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from indexer.search.bench import process_env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("KB_ROOT", "/elsewhere")
+    module = tmp_path / "src" / "probe_module.py"
+    module.parent.mkdir()
+    module.write_text("VALUE = 1\n", encoding="utf-8")
+    env = {**process_env(tmp_path / "cache"), "PYTHONPATH": str(module.parent)}
+    assert "PYTHONDONTWRITEBYTECODE" not in env and "KB_ROOT" not in env and env["HF_HUB_OFFLINE"] == "1"
+    subprocess.run([sys.executable, "-c", "import probe_module"], env=env, check=True)
+    assert list((tmp_path / "cache").rglob("probe_module*.pyc"))  # compiled, into the cache
+    assert not list(module.parent.rglob("*.pyc"))  # nothing beside the source
