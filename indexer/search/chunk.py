@@ -139,9 +139,10 @@ def chunks_bytes(chunks: Sequence[Chunk]) -> bytes:
 class ChunkTable(Sequence[Chunk]):
     """The passages of ``chunks.json``, each decoded (and kept) the first time it is read.
 
-    Loading splits the file at newlines and checks that each line looks like one JSON object;
-    a line that still fails to decode raises, when it is read, what ``damaged`` makes of the
-    problem (by default ``ChunkFormatError``)."""
+    Loading splits the file at newlines and checks its first and last lines and the number of
+    passages; a line that is not one passage (in shape, as JSON, or by the manifest's id for
+    it) raises, when it is read, what ``damaged`` makes of the problem (by default
+    ``ChunkFormatError``)."""
 
     def __init__(
         self, data: bytes, ids: Sequence[str] | None = None, damaged: Callable[[str], Exception] = ChunkFormatError
@@ -153,11 +154,6 @@ class ChunkTable(Sequence[Chunk]):
         if len(lines) < 2 or lines[0].strip() != b"[" or lines[-1].strip() != b"]":
             raise damaged("not a JSON array with one passage a line")
         self._lines = lines[1:-1]
-        last = len(self._lines) - 1
-        for number, line in enumerate(self._lines):
-            end = b"}" if number == last else b"},"
-            if not (line.startswith(b"{") and line.rstrip().endswith(end)):
-                raise damaged(f"line {number + 2} is not one passage")
         self._decoded: list[Chunk | None] = [None] * len(self._lines)
         #: the passages' ids in order (the manifest's), checked as each passage is decoded
         self._ids = list(ids) if ids is not None else None
@@ -188,7 +184,10 @@ class ChunkTable(Sequence[Chunk]):
     def _get(self, number: int) -> Chunk:
         chunk = self._decoded[number]
         if chunk is None:
-            line = self._lines[number].rstrip().removesuffix(b",")
+            line = self._lines[number].rstrip()
+            if not line.startswith(b"{") or not line.endswith(b"}" if number == len(self._lines) - 1 else b"},"):
+                raise self._damaged(f"line {number + 2} is not one passage")
+            line = line.removesuffix(b",")
             try:
                 chunk = Chunk.from_dict(json.loads(line))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -86,17 +86,27 @@ class Expansion:
 class ExpansionTable:
     """Every glossary term's names, as read from the corpus when the index was built.
 
-    The names are indexed by their first word (``by_word``, made once), so that a query is
-    compared only with the names that begin with one of its words: ``expand`` costs what the
-    query's words find, not a scan of every name of every term.
+    The names are indexed by their first word (``by_word``, made once, when the index is built,
+    and kept in ``expansion.json``), so that a query is compared only with the names that begin
+    with one of its words: ``expand`` costs what the query's words find, not a scan of every
+    name of every term.
     """
 
     terms: tuple[TermNames, ...]
     by_word: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: terms with a two-letter abbreviation (matched as written, case and all)
     short: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: ``by_word`` and ``short`` as ``to_dict`` kept them (``from_dict``), instead of made again
+    stored: tuple[dict[str, tuple[int, ...]], tuple[int, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
+        if self.stored is not None:
+            object.__setattr__(self, "by_word", self.stored[0])
+            object.__setattr__(self, "short", self.stored[1])
+            object.__setattr__(self, "stored", None)
+            return
         by_word: dict[str, dict[int, None]] = {}
         short: list[int] = []
         for number, term in enumerate(self.terms):
@@ -115,12 +125,22 @@ class ExpansionTable:
 
     def to_dict(self) -> dict[str, Any]:
         return {"terms": [{"path_id": t.path_id, "names": list(t.names), "abbreviation": t.abbreviation}
-                          for t in self.terms]}
+                          for t in self.terms],
+                "by_word": {w: list(t) for w, t in self.by_word.items()}, "short": list(self.short)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExpansionTable:
-        return cls(tuple(TermNames(t["path_id"], tuple(t["names"]), t.get("abbreviation", ""))
-                         for t in data.get("terms", ())))
+        """The table ``to_dict`` wrote (its word index made again when it is not there);
+        ``ValueError`` for a word index naming a term the table does not have."""
+        terms = tuple(TermNames(t["path_id"], tuple(t["names"]), t.get("abbreviation", ""))
+                      for t in data.get("terms", ()))
+        by_word, short = data.get("by_word"), data.get("short")
+        if not isinstance(by_word, dict) or not isinstance(short, list):
+            return cls(terms)
+        numbers = [*short, *(n for t in by_word.values() for n in t)]
+        if not all(isinstance(n, int) and 0 <= n < len(terms) for n in numbers):
+            raise ValueError("the word index names a term the table does not have")
+        return cls(terms, stored=({w: tuple(t) for w, t in by_word.items()}, tuple(short)))
 
     def candidates(self, padded: str) -> list[int]:
         """The terms (in table order) one of whose names may be in the normalised, space-padded

@@ -191,13 +191,15 @@ def _chunks(data: bytes, root: Path, manifest: Manifest) -> ChunkTable:
     return ChunkTable(data, list(manifest.chunk_hashes), lambda what: IndexDamaged(root, f"{CHUNKS}: {what}"))
 
 
-def _dense(folder: Path, root: Path, manifest: Manifest, count: int) -> Any:
-    """The FAISS index, checked: its checksum, readable, ``count`` vectors of the manifest's dimension."""
+def _dense(folder: Path, root: Path, manifest: Manifest, count: int, data: Callable[[], bytes] | None = None) -> Any:
+    """The FAISS index, checked: its checksum, readable, ``count`` vectors of the manifest's
+    dimension (``data`` gives the file's bytes, checked, when they are being read already)."""
     import faiss
     import numpy as np
 
+    raw = data() if data is not None else _read(folder, DENSE, root, manifest)
     try:
-        dense = faiss.deserialize_index(np.frombuffer(_read(folder, DENSE, root, manifest), dtype=np.uint8))
+        dense = faiss.deserialize_index(np.frombuffer(raw, dtype=np.uint8))
     except RuntimeError:
         raise IndexDamaged(root, f"{DENSE} cannot be read") from None
     if dense.ntotal != count or dense.d != manifest.dim:
@@ -207,16 +209,36 @@ def _dense(folder: Path, root: Path, manifest: Manifest, count: int) -> Any:
     return dense
 
 
+#: the files of an index, in the order they are checked (the first that fails is reported)
+_FILES = (CHUNKS, DENSE, LEXICAL, EXPANSION, ROLES)
+
+
 def _load_folder(folder: Path, root: Path, expected_model_id: str) -> LoadedIndex:
+    """The index in ``folder``. Its files are read and checksummed in a second thread while
+    this one checks the corpus and imports FAISS (hashing lets go of the interpreter's lock,
+    so on two cores the checksums cost next to nothing); a failure is reported as if the
+    files had been read one after the other, in ``_FILES`` order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    manifest = _manifest(folder, root)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-index-read") as pool:
+        reads = {name: pool.submit(_read, folder, name, root, manifest) for name in _FILES}
+        try:
+            _check(manifest, root, expected_model_id)
+            return _parse(folder, root, manifest, lambda name: reads[name].result())
+        finally:
+            for future in reads.values():
+                future.cancel()
+
+
+def _parse(folder: Path, root: Path, manifest: Manifest, read: Callable[[str], bytes]) -> LoadedIndex:
     from .lexical import LEXICAL_VERSION, LexicalFormatError, LexicalIndex, LexicalVersionError
     from .passages import StoredRoles
 
-    manifest = _manifest(folder, root)
-    _check(manifest, root, expected_model_id)
-    chunks = _chunks(_read(folder, CHUNKS, root, manifest), root, manifest)
-    dense = _dense(folder, root, manifest, len(chunks))
+    chunks = _chunks(read(CHUNKS), root, manifest)
+    dense = _dense(folder, root, manifest, len(chunks), lambda: read(DENSE))
     try:
-        lexical = LexicalIndex.from_bytes(_read(folder, LEXICAL, root, manifest), len(chunks))
+        lexical = LexicalIndex.from_bytes(read(LEXICAL), len(chunks))
     except LexicalVersionError as exc:
         age = "an older" if isinstance(exc.found, int) and exc.found < LEXICAL_VERSION else "another"
         raise IndexUnusable(
@@ -226,11 +248,11 @@ def _load_folder(folder: Path, root: Path, expected_model_id: str) -> LoadedInde
     except LexicalFormatError as exc:
         raise IndexDamaged(root, f"{LEXICAL}: {exc}") from None
     try:
-        expansion = ExpansionTable.from_dict(json.loads(_read(folder, EXPANSION, root, manifest).decode("utf-8")))
+        expansion = ExpansionTable.from_dict(json.loads(read(EXPANSION).decode("utf-8")))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise IndexDamaged(root, f"{EXPANSION}: {type(exc).__name__}") from None
     try:
-        roles = StoredRoles.from_dict(json.loads(_read(folder, ROLES, root, manifest).decode("utf-8")))
+        roles = StoredRoles.from_dict(json.loads(read(ROLES).decode("utf-8")))
     except (ValueError, AttributeError, UnicodeDecodeError) as exc:
         raise IndexDamaged(root, f"{ROLES}: {type(exc).__name__}") from None
     return LoadedIndex(folder, manifest, chunks, dense, lexical, expansion, roles)

@@ -95,7 +95,7 @@ def index_document(index: LoadedIndex, bib: Bibliography | None, style: Citation
         "chunks": [chunk_record(c) for c in chunks],
         "references": reference_records(chunks, bib, style),
         "bm25": lexical_settings(),
-        "expansion": index.expansion.to_dict(),
+        "expansion": {"terms": index.expansion.to_dict()["terms"]},  # the page makes its own word index
         "kinds": sorted({c.kind for c in chunks}),
         "tags": sorted({t for c in chunks for t in c.tags}),
         "results": browser_settings(index.folder.parent.parent, chunks),  # fusion, grouping, answer

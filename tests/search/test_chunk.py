@@ -61,12 +61,18 @@ def test_by_id_finds_a_passage_and_none_for_an_unknown_id() -> None:
     [
         (lambda d: d[: len(d) // 2], "not a JSON array with one passage a line"),
         (lambda d: d.replace(b"\n", b"", 1), "not a JSON array with one passage a line"),
-        (lambda d: d.replace(b"},\n", b"}\n", 1), "line 2 is not one passage"),
     ],
 )
 def test_a_file_of_another_shape_is_refused_on_loading(change, message: str) -> None:
     with pytest.raises(ChunkFormatError, match=message):
         ChunkTable(change(chunks_bytes(CHUNKS)), [c.id for c in CHUNKS])
+
+
+def test_a_line_of_another_shape_is_refused_when_read() -> None:
+    table = ChunkTable(chunks_bytes(CHUNKS).replace(b"},\n", b"}\n", 1), [c.id for c in CHUNKS])
+    assert table[1] == CHUNKS[1]
+    with pytest.raises(ChunkFormatError, match="line 2 is not one passage"):
+        table[0]
 
 
 def test_the_manifest_ids_are_checked_count_and_order() -> None:

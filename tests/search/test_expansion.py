@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from indexer.corpus.entries import load_corpus
 from indexer.search.expansion import ExpansionTable, TermNames, normalise
 
@@ -51,6 +53,19 @@ def test_round_trip_and_normalise() -> None:
     t = table()
     assert ExpansionTable.from_dict(t.to_dict()) == t
     assert normalise("Children’s  Centre/one-stop") == "children's centre one stop"
+
+
+def test_the_word_index_is_kept_and_made_again_when_missing() -> None:
+    t = table()
+    kept = ExpansionTable.from_dict(t.to_dict())
+    assert (kept.by_word, kept.short) == (t.by_word, t.short) and kept.by_word
+    older = {"terms": t.to_dict()["terms"]}  # an expansion.json without the word index
+    remade = ExpansionTable.from_dict(older)
+    assert (remade.by_word, remade.short) == (t.by_word, t.short)
+    assert remade.expand("TAC meeting").added == ("Team Around the Child",)
+    broken = {**t.to_dict(), "short": [len(t.terms)]}
+    with pytest.raises(ValueError, match="names a term the table does not have"):
+        ExpansionTable.from_dict(broken)
 
 
 def _scan_every_term(t: ExpansionTable, query: str) -> list[str]:
