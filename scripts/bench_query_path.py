@@ -83,7 +83,7 @@ def cold(roots: list[Path], runs: int) -> dict[str, float]:
     sentence-transformers, runs interleaved, with compiled bytecode (``process_env``)."""
     from indexer.search.bench import process_env
 
-    kb = [sys.executable, "-c", "import sys; from indexer.cli import main; main(sys.argv[1:])"]
+    kb = [sys.executable, "-c", "from indexer.cli import run; run()"]  # as the installed kb
     jobs = {f"kb search {r}": [*kb, "search", QUERY, "--json", "--root", str(r)] for r in roots}
     jobs["import sentence_transformers"] = [sys.executable, "-c", "import sentence_transformers"]
     with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:

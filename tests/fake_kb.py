@@ -25,7 +25,7 @@ from conftest import FakeEmbedder
 import indexer.search.build
 import indexer.search.query
 import indexer.search.writer
-from indexer.cli import main
+from indexer.cli import run
 
 
 def _pause(point: str) -> None:
@@ -66,4 +66,4 @@ def _patch() -> None:
 
 if __name__ == "__main__":
     _patch()
-    main()
+    run()

@@ -115,7 +115,7 @@ def _kb(*args: str) -> list[str]:
     script = Path(sys.executable).parent / "kb"
     if script.exists():
         return [str(script), *args]
-    return [sys.executable, "-c", "import sys; from indexer.cli import main; sys.exit(main())", *args]
+    return [sys.executable, "-c", "from indexer.cli import run; run()", *args]
 
 
 def process_env(pycache: Path) -> dict[str, str]:

@@ -4,6 +4,7 @@ Bounded: every wait has a timeout; the whole file takes some seconds."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -129,3 +130,25 @@ def test_a_reader_whose_folder_vanishes_reads_the_new_one(fake_index: Path, fake
     monkeypatch.setattr(snapshot, "_load_folder", racing)
     index = load_index(fake_index, fake_embedder.model_id)
     assert raced and index.folder != raced[0] and len(index.chunks) == 10
+
+
+def test_a_search_process_ends_at_once_with_its_output_whole(fake_index: Path, tmp_path: Path) -> None:
+    """``kb search`` and ``kb ask`` end by ``os._exit`` once flushed (``indexer.cli.run``): all
+    their output still arrives, with the exit code, and a standard output that cannot be
+    written is still one line and exit 1."""
+    queries = tmp_path / "queries.txt"
+    queries.write_text("\n".join(["lead professional", "co-location", "information sharing"] * 20), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    many = subprocess.run([sys.executable, str(FAKE_KB), "search", "--queries", str(queries), "--json", "--top-k", "10",
+                           "--root", str(fake_index)], env=env, capture_output=True, text=True, timeout=120)
+    assert many.returncode == 0, many.stderr
+    lines = many.stdout.splitlines()
+    assert len(lines) == 60 and all(json.loads(line)["results"] for line in lines)
+    empty = subprocess.run([sys.executable, str(FAKE_KB), "ask", "  ", "--root", str(fake_index)], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 1 and empty.stderr.strip().startswith("Error: "), empty.stderr
+    with open("/dev/full", "w") as full:
+        failed = subprocess.run([sys.executable, str(FAKE_KB), "search", "lead professional", "--root", str(fake_index)],
+                                env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == "Error: cannot write to the standard output: No space left on device"
