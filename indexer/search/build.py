@@ -55,6 +55,7 @@ from .store import (
     kb_dir,
     load_previous,
     remove_leftovers,
+    settled_stat,
     write_index,
 )
 
@@ -186,7 +187,7 @@ def _build(
     started = time.perf_counter()
     stat_time = time.time_ns()
     files = corpus_files(root)
-    stat, _newest = corpus_stat(root, files)  # before reading: a change meanwhile makes it stale
+    stat, newest = corpus_stat(root, files)  # before reading: a change meanwhile makes it stale
     fingerprint = corpus_fingerprint(root, files)
     corpus = load_corpus(root / CORPUS_DIR, display_root=root)
     bibliography = load_bibliography(root / BIBLIOGRAPHY, root)
@@ -251,6 +252,7 @@ def _build(
             export_onnx(folder, model)
             exported = True
 
+    stat, stat_time = settled_stat(root, files, stat, newest, stat_time, fingerprint)
     manifest = Manifest(
         model_id=current_model,
         dim=dim,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,33 @@ def corpus_stat(root: Path, files: list[Path] | None = None) -> tuple[str, int]:
         rel = text[len(prefix) :] if text.startswith(prefix) else path.relative_to(root).as_posix()
         digest.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:32], newest
+
+
+#: the clock ``settled_stat`` reads (a test sets it)
+_clock = time.time_ns
+
+
+def settled_stat(root: Path, files: list[Path], stat: str, newest: int, stat_time: int,
+                 fingerprint: str) -> tuple[str, int]:
+    """The corpus stat and the time it was taken, as the manifest records them at the end of a
+    build that took ``stat`` at ``stat_time`` and hashed the files to ``fingerprint``.
+
+    A file modified within ``RACY_NS`` of ``stat_time`` (a script wrote the corpus, or an editor
+    saved, just before ``kb index``) makes the stat unusable, and every search would hash the
+    whole corpus until the next build. So once ``RACY_NS`` has passed since the newest file's
+    time (a build with the model takes longer than that), the stat is taken again and the files
+    hashed again: when both are what the build read, no file changed since, and a later change
+    gets a later time, so the new stat and its time are recorded. Otherwise (or too soon, or a
+    file dated in the future) the build's own are kept, and searches hash the corpus."""
+    if newest < stat_time - RACY_NS:
+        return stat, stat_time
+    now = _clock()
+    if newest >= now - RACY_NS:
+        return stat, stat_time
+    again, _newest = corpus_stat(root, files)
+    if again != stat or corpus_fingerprint(root, files) != fingerprint:
+        return stat, stat_time
+    return stat, now
 
 
 def corpus_unchanged(root: Path, manifest: Manifest) -> bool:

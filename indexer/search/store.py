@@ -30,6 +30,7 @@ from .manifest import (
     corpus_fingerprint,
     corpus_stat,
     kb_dir,
+    settled_stat,
 )
 from .snapshot import (
     LoadedIndex,
@@ -72,5 +73,6 @@ __all__ = [
     "load_previous",
     "read_manifest",
     "remove_leftovers",
+    "settled_stat",
     "write_index",
 ]

@@ -245,9 +245,14 @@ def test_search_trusts_the_files_sizes_and_times_instead_of_reading_the_corpus(
         load_index(search_project, fake_embedder.model_id)
 
 
-def test_a_file_changed_just_before_indexing_is_always_hashed(search_project: Path, fake_embedder) -> None:
+def test_a_file_changed_just_before_indexing_is_always_hashed(
+    search_project: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
 
+    from indexer.search import manifest as m
+
+    monkeypatch.setattr(m, "_clock", lambda: 0)  # the build ends within a second of the writes
     for path in store.corpus_files(search_project):
         os.utime(path)  # written just now
     build_index(search_project, embedder=lambda: fake_embedder)
@@ -261,3 +266,58 @@ def test_a_file_changed_just_before_indexing_is_always_hashed(search_project: Pa
     os.utime(entry, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
     with pytest.raises(IndexUnusable, match="older than the corpus"):
         load_index(search_project, fake_embedder.model_id)
+
+
+def test_a_build_that_ends_a_second_after_the_writes_records_a_usable_stat(
+    search_project: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    from indexer.search import manifest as m
+
+    for path in store.corpus_files(search_project):
+        os.utime(path)  # written just now
+    later = time.time_ns() + 2 * store.RACY_NS
+    monkeypatch.setattr(m, "_clock", lambda: later)  # the build ends two seconds after the writes
+    build_index(search_project, embedder=lambda: fake_embedder)
+    manifest = read_manifest(current_folder(search_project))
+    assert manifest.corpus_stat_time == later
+
+    def no_reading(*_args: object) -> str:
+        raise AssertionError("the corpus was read and hashed")
+
+    monkeypatch.setattr(m, "corpus_fingerprint", no_reading)
+    load_index(search_project, fake_embedder.model_id)  # the stat is trusted: no file is read
+    monkeypatch.undo()
+    entry = search_project / "corpus" / "glossary" / "co-location.md"
+    entry.write_text(entry.read_text() + "\nOne more line.\n")
+    with pytest.raises(IndexUnusable, match="older than the corpus"):
+        load_index(search_project, fake_embedder.model_id)
+
+
+def test_the_stat_is_taken_again_only_when_nothing_changed(search_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from indexer.search import manifest as m
+
+    for path in store.corpus_files(search_project):
+        os.utime(path)
+    files = store.corpus_files(search_project)
+    taken = time.time_ns()
+    stat, newest = store.corpus_stat(search_project, files)
+    fingerprint = store.corpus_fingerprint(search_project, files)
+    later = taken + 2 * store.RACY_NS
+    monkeypatch.setattr(m, "_clock", lambda: later)
+    assert store.settled_stat(search_project, files, stat, newest, taken, fingerprint) == (stat, later)
+    # the files' bytes are not those the build read: the build's stat and time are kept
+    assert store.settled_stat(search_project, files, stat, newest, taken, "0" * 64) == (stat, taken)
+    # a file's size or time changed since the build took its stat
+    assert store.settled_stat(search_project, files, "another", newest, taken, fingerprint) == ("another", taken)
+    # a file dated after the clock (in the future): the stat cannot be trusted yet
+    assert store.settled_stat(search_project, files, stat, later, taken, fingerprint) == (stat, taken)
+    # nothing recent: nothing to do, nothing read
+    monkeypatch.setattr(m, "corpus_fingerprint", lambda *_a: pytest.fail("hashed"))
+    old = newest - 5 * store.RACY_NS
+    assert store.settled_stat(search_project, files, stat, old, taken, fingerprint) == (stat, taken)
