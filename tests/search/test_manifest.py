@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search.manifest import _corpus_walk, corpus_files
+from indexer.search.manifest import _corpus_walk, corpus_files, corpus_stat
 
 
 def _reference(corpus: Path) -> list[Path]:
@@ -42,11 +42,22 @@ def tree(tmp_path: Path) -> Path:
 
 def test_the_walk_gives_what_rglob_gave(tree: Path) -> None:
     walked = _corpus_walk(tree)
-    assert walked == _reference(tree)
-    assert [p.relative_to(tree).as_posix() for p in walked] == [
+    assert [Path(path) for _rel, path in walked] == _reference(tree)
+    assert all(rel == Path(path).relative_to(tree).as_posix() for rel, path in walked)
+    assert [rel for rel, _path in walked] == [
         ".hidden.md", "A.md", "a/b/z.yml", "a/b.md", "a/link-in.md", "a/y.md", "a-b/w.yaml", "dir.md/inner.md",
         "x.md", "é.md",
     ]  # 'a/b.md' before 'a-b/': by path parts, as paths sort
+
+
+def test_the_stat_of_the_walk_is_the_stat_of_the_files(tree: Path) -> None:
+    root = tree.parent
+    assert corpus_stat(root) == ("", 0)  # no bibliography: a file cannot be stat-ed
+    (root / "bibliography.bib").write_text("", encoding="utf-8")
+    stat = corpus_stat(root)
+    assert stat[0] and stat == corpus_stat(root, corpus_files(root))
+    (tree / "x.md").write_text("changed size")
+    assert corpus_stat(root)[0] != stat[0]
 
 
 def test_corpus_files_end_with_the_bibliography_and_a_missing_corpus_is_empty(tree: Path, tmp_path: Path) -> None:
