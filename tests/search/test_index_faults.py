@@ -152,3 +152,20 @@ def test_a_search_process_ends_at_once_with_its_output_whole(fake_index: Path, t
                                 env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert failed.returncode == 1
     assert failed.stderr.strip() == "Error: cannot write to the standard output: No space left on device"
+
+
+def test_vectors_faiss_cannot_open_by_path_are_read_from_the_checked_bytes(
+    fake_index: Path, fake_embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+    import numpy as np
+
+    expected = load_index(fake_index, fake_embedder.model_id).dense
+
+    def cannot_open(_path: str) -> object:
+        raise RuntimeError("Error: 'f' failed: could not open for reading")
+
+    monkeypatch.setattr(faiss, "read_index", cannot_open)  # say, the folder was cleaned up since
+    dense = load_index(fake_index, fake_embedder.model_id).dense
+    assert dense.ntotal == expected.ntotal > 0
+    assert np.array_equal(dense.reconstruct_n(0, dense.ntotal), expected.reconstruct_n(0, expected.ntotal))
