@@ -162,8 +162,12 @@ def test_vectors_faiss_cannot_open_by_path_are_read_from_the_checked_bytes(
 
     expected = load_index(fake_index, fake_embedder.model_id).dense
 
-    def cannot_open(_path: str) -> object:
-        raise RuntimeError("Error: 'f' failed: could not open for reading")
+    read_index = faiss.read_index
+
+    def cannot_open(source: object, *args: object) -> object:
+        if isinstance(source, str):  # a path (deserialize_index passes a reader)
+            raise RuntimeError("Error: 'f' failed: could not open for reading")
+        return read_index(source, *args)
 
     monkeypatch.setattr(faiss, "read_index", cannot_open)  # say, the folder was cleaned up since
     dense = load_index(fake_index, fake_embedder.model_id).dense
