@@ -154,6 +154,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize(
     ("scheme", "ratio", "floor"),
     [(Scheme(bits=8, table_bits=8), 1 / 3, 0.999), (Scheme(bits=8, table_bits=4, block=32), 1 / 3, 0.99),
+     (Scheme(bits=8, table_bits=4, block=32, half_scales=True), 1 / 3, 0.99),
      (Scheme(bits=4, table_bits=4, block=32), 1 / 4.5, 0.98)],
 )
 def test_weight_only_quantisation_stays_close(tmp_path: Path, scheme: Scheme, ratio: float, floor: float) -> None:
@@ -178,6 +179,33 @@ def test_int4_blocks_dequantise_within_half_a_step() -> None:
         # the clip search may cut a block's extremes: never by more than a tenth of its range
         assert np.all(np.abs(back - weights) <= 0.5 * spread + 0.3 * 15 * spread / 0.7 + 1e-6)
         assert np.abs(back - weights).mean() < 0.3 * spread.mean()
+
+
+def test_half_scales_are_float16_values_and_the_weights_come_back_the_same(tmp_path: Path) -> None:
+    import onnx
+    from onnx import numpy_helper
+
+    weights = np.random.default_rng(4).normal(scale=0.05, size=(70, 40)).astype(np.float32)
+    q, scale, zero = int4_blocks(weights, 1, 32, half=True)
+    assert np.array_equal(scale.astype(np.float16).astype(np.float32), scale) and scale.min() > 0
+    spread = np.repeat(scale, 32, axis=1)[:, :40]
+    back = (q.astype(np.float32) - np.repeat(zero, 32, axis=1)[:, :40].astype(np.float32)) * spread
+    _q, scale32, _zero = int4_blocks(weights, 1, 32)
+    error32 = np.abs((_q.astype(np.float32) - np.repeat(_zero, 32, axis=1)[:, :40]) * np.repeat(scale32, 32, axis=1)[:, :40]
+                     - weights).mean()
+    assert np.abs(back - weights).mean() <= 1.01 * error32  # rounded with the stored scale: no worse
+
+    source, full, half = tmp_path / "f32.onnx", tmp_path / "full.onnx", tmp_path / "half.onnx"
+    _tiny_model(source, np.random.default_rng(3))
+    quantise_graph(source, full, Scheme(bits=8, table_bits=4, block=32))
+    quantise_graph(source, half, Scheme(bits=8, table_bits=4, block=32, half_scales=True))
+    model = onnx.load(str(half))
+    scales = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer if t.name.endswith("_scale")}
+    assert scales["table_scale"].dtype == np.float16 and scales["w_scale"].dtype == np.float32  # int8: as before
+    casts = [n for n in model.graph.node if n.op_type == "Cast"]
+    assert [(n.input[0], n.output[0]) for n in casts] == [("table_half", "table")]
+    assert half.stat().st_size < full.stat().st_size
+    assert _cosines(_run(full), _run(half)).min() > 0.999  # a block may keep another clip
 
 
 def test_4bit_graph_is_opset_21_with_blocked_dequantize(tmp_path: Path) -> None:
