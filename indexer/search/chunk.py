@@ -157,12 +157,13 @@ class ChunkTable(Sequence[Chunk]):
             starts.append(at + 1)
             at = find(b"\n", at + 1)
         starts.append(len(data) + 1)  # line k is data[starts[k]:starts[k + 1] - 1]
-        while len(starts) > 1 and not data[starts[-2] : starts[-1] - 1].strip():
+        self._starts = starts
+        while len(starts) > 1 and not self._line(len(starts) - 2).strip():
             starts.pop()  # trailing blank lines
         count = len(starts) - 1
-        if count < 2 or self._line(starts, 0).strip() != b"[" or self._line(starts, count - 1).strip() != b"]":
+        if count < 2 or self._line(0).strip() != b"[" or self._line(count - 1).strip() != b"]":
             raise damaged("not a JSON array with one passage a line")
-        self._starts = starts[1:-1]  # the passages' lines, and where the closing line starts
+        #: passage n is line n + 1 (line 0 opens the array, the last closes it)
         self._decoded: list[Chunk | None] = [None] * (count - 2)
         #: the passages' ids in order (the manifest's), checked as each passage is decoded
         self._ids = list(ids) if ids is not None else None
@@ -170,8 +171,8 @@ class ChunkTable(Sequence[Chunk]):
             raise damaged(f"{len(self._decoded)} passages, the manifest {len(self._ids)}")
         self._numbers: dict[str, int] | None = None
 
-    def _line(self, starts: list[int], k: int) -> bytes:
-        return self._data[starts[k] : starts[k + 1] - 1]
+    def _line(self, k: int) -> bytes:
+        return self._data[self._starts[k] : self._starts[k + 1] - 1]
 
     @classmethod
     def of(cls, chunks: Sequence[Chunk]) -> ChunkTable:
@@ -195,7 +196,7 @@ class ChunkTable(Sequence[Chunk]):
     def _get(self, number: int) -> Chunk:
         chunk = self._decoded[number]
         if chunk is None:
-            line = self._line(self._starts, number).rstrip()
+            line = self._line(number + 1).rstrip()
             if not line.startswith(b"{") or not line.endswith(b"}" if number == len(self._decoded) - 1 else b"},"):
                 raise self._damaged(f"line {number + 2} is not one passage")
             line = line.removesuffix(b",")

@@ -181,13 +181,25 @@ def corpus_files(root: Path) -> list[Path]:
     return [Path(path) for _rel, path in _corpus_items(root)]
 
 
+def _items(root: Path, files: list[Path] | None) -> list[tuple[str, str]]:
+    """``_corpus_items`` of ``root``, or of ``files`` when they are given."""
+    if files is None:
+        return _corpus_items(root)
+    return [(path.relative_to(root).as_posix(), str(path)) for path in files]
+
+
 def corpus_fingerprint(root: Path, files: list[Path] | None = None) -> str:
     """A hash of every corpus file (path and bytes) and the bibliography: what the index reads."""
+    return _content_digest(_items(root, files))
+
+
+def _content_digest(items: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
-    for path in corpus_files(root) if files is None else files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+    for rel, path in items:
+        digest.update(rel.encode() + b"\0")
         try:
-            digest.update(path.read_bytes())
+            with open(path, "rb") as fh:
+                digest.update(fh.read())
         except OSError:
             digest.update(b"<missing>")
         digest.update(b"\0")
@@ -202,9 +214,7 @@ RACY_NS = 1_000_000_000
 def corpus_stat(root: Path, files: list[Path] | None = None) -> tuple[str, int]:
     """A hash of every corpus file's path, size and modification time (no file is read), and
     the newest modification time (ns); ("", 0) when a file cannot be stat-ed."""
-    if files is None:
-        return _stat_digest(_corpus_items(root))
-    return _stat_digest((path.relative_to(root).as_posix(), str(path)) for path in files)
+    return _stat_digest(_items(root, files))
 
 
 def _stat_digest(items: Iterable[tuple[str, str]]) -> tuple[str, int]:
@@ -256,4 +266,4 @@ def corpus_unchanged(root: Path, manifest: Manifest) -> bool:
         stat, newest = _stat_digest(items)
         if stat == manifest.corpus_stat and newest < manifest.corpus_stat_time - RACY_NS:
             return True
-    return manifest.corpus_fingerprint == corpus_fingerprint(root, [Path(path) for _rel, path in items])
+    return manifest.corpus_fingerprint == _content_digest(items)

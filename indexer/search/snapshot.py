@@ -204,12 +204,10 @@ def _dense(folder: Path, root: Path, manifest: Manifest, count: int, data: Calla
         # bytes; those are the fallback (a path FAISS cannot open, a folder cleaned up since)
         dense = faiss.read_index(str(folder / DENSE))
     except (RuntimeError, UnicodeError):
-        dense = None
-    try:
-        if dense is None:
+        try:
             dense = faiss.deserialize_index(np.frombuffer(raw, dtype=np.uint8))
-    except RuntimeError:
-        raise IndexDamaged(root, f"{DENSE} cannot be read") from None
+        except RuntimeError:
+            raise IndexDamaged(root, f"{DENSE} cannot be read") from None
     if dense.ntotal != count or dense.d != manifest.dim:
         raise IndexDamaged(
             root, f"{DENSE} has {dense.ntotal} vectors of {dense.d} dimensions, the manifest {count} of {manifest.dim}"

@@ -158,14 +158,13 @@ def quantise_graph(source: Path, target: Path, scheme: Scheme = INT8) -> int:
             kept += [_uint4_tensor(q4, inputs[0]), scales, _uint4_tensor(zero, inputs[2])]
             attributes = {"axis": axis, "block_size": scheme.block}
             blocked = True
-        name = f"{init.name}_dequantize"
-        if bits == 4 and scheme.half_scales:  # float16 out of DequantizeLinear, then float32
-            half = f"{init.name}_half"
-            added.append(helper.make_node("DequantizeLinear", inputs, [half], name=name, **attributes))
-            added.append(helper.make_node("Cast", [half], [init.name], name=f"{init.name}_cast",
+        half = bits == 4 and scheme.half_scales  # float16 out of DequantizeLinear, then a Cast
+        weight = f"{init.name}_half" if half else init.name
+        added.append(helper.make_node("DequantizeLinear", inputs, [weight], name=f"{init.name}_dequantize",
+                                      **attributes))
+        if half:
+            added.append(helper.make_node("Cast", [weight], [init.name], name=f"{init.name}_cast",
                                           to=onnx.TensorProto.FLOAT))
-        else:
-            added.append(helper.make_node("DequantizeLinear", inputs, [init.name], name=name, **attributes))
         count += 1
     del graph.initializer[:]
     graph.initializer.extend(kept)

@@ -233,7 +233,7 @@ def test_search_trusts_the_files_sizes_and_times_instead_of_reading_the_corpus(
     def no_reading(*_args: object) -> str:
         raise AssertionError("the corpus was read and hashed")
 
-    monkeypatch.setattr(m, "corpus_fingerprint", no_reading)
+    monkeypatch.setattr(m, "_content_digest", no_reading)  # what reads and hashes the files
     load_index(search_project, fake_embedder.model_id)  # stats match: no file is read
     monkeypatch.undo()
 
@@ -287,7 +287,7 @@ def test_a_build_that_ends_a_second_after_the_writes_records_a_usable_stat(
     def no_reading(*_args: object) -> str:
         raise AssertionError("the corpus was read and hashed")
 
-    monkeypatch.setattr(m, "corpus_fingerprint", no_reading)
+    monkeypatch.setattr(m, "_content_digest", no_reading)  # what reads and hashes the files
     load_index(search_project, fake_embedder.model_id)  # the stat is trusted: no file is read
     monkeypatch.undo()
     entry = search_project / "corpus" / "glossary" / "co-location.md"
@@ -318,6 +318,6 @@ def test_the_stat_is_taken_again_only_when_nothing_changed(search_project: Path,
     # a file dated after the clock (in the future): the stat cannot be trusted yet
     assert store.settled_stat(search_project, files, stat, later, taken, fingerprint) == (stat, taken)
     # nothing recent: nothing to do, nothing read
-    monkeypatch.setattr(m, "corpus_fingerprint", lambda *_a: pytest.fail("hashed"))
+    monkeypatch.setattr(m, "_content_digest", lambda *_a: pytest.fail("hashed"))
     old = newest - 5 * store.RACY_NS
     assert store.settled_stat(search_project, files, stat, old, taken, fingerprint) == (stat, taken)
